@@ -1,0 +1,93 @@
+/**
+ * How an action is declared: its name, its typed parameters and its handler. The wire coerces the
+ * parameters from their string form once, here, so handlers see numbers, booleans and arrays.
+ */
+import { ApiError, type ErrorCode, errorCatalogue } from '../domain/errors.js';
+import type { Tenant } from '../domain/tenant.js';
+import type { ContactService } from '../domain/contacts.js';
+import type { VerificationService } from '../domain/verification.js';
+import { listParam } from '../wire/params.js';
+
+export interface ParamSpec {
+  kind: 'string' | 'integer' | 'boolean' | 'list';
+  min?: number;
+  max?: number;
+}
+
+export const param = {
+  string: (): { kind: 'string' } => ({ kind: 'string' }),
+  integer: (min: number, max: number): { kind: 'integer'; min: number; max: number } => ({ kind: 'integer', min, max }),
+  boolean: (): { kind: 'boolean' } => ({ kind: 'boolean' }),
+  list: (): { kind: 'list' } => ({ kind: 'list' }),
+};
+
+type ValueOf<S extends ParamSpec> = S['kind'] extends 'string'
+  ? string
+  : S['kind'] extends 'integer'
+    ? number
+    : S['kind'] extends 'boolean'
+      ? boolean
+      : string[];
+
+export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]: ValueOf<P[K]> | undefined };
+
+export interface Services {
+  contacts: ContactService;
+  verification: VerificationService;
+}
+
+export interface ActionContext {
+  tenant: Tenant;
+  services: Services;
+}
+
+/** A success body without RequestId; the wire adds it. */
+export type ResponseBody = Record<string, unknown>;
+
+export interface Action<P extends Record<string, ParamSpec> = Record<string, ParamSpec>> {
+  name: string;
+  params: P;
+  handle(context: ActionContext, params: ParamValues<P>): Promise<ResponseBody>;
+}
+
+export function defineAction<P extends Record<string, ParamSpec>>(action: Action<P>): Action {
+  return action as unknown as Action;
+}
+
+function invalid(name: string): ApiError {
+  const code = `InvalidParameter.${name}`;
+  return new ApiError(code in errorCatalogue ? (code as ErrorCode) : 'BadRequest');
+}
+
+/**
+ * Coerces raw string parameters to the declared types. An empty string counts as not given.
+ * Parameters that are not declared (RegionId, Format, OwnerId, …) are ignored.
+ */
+export function coerceParams(specs: Record<string, ParamSpec>, raw: Readonly<Record<string, string>>) {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.kind === 'list') {
+      const list = listParam(raw, name)?.filter((item) => item !== '');
+      values[name] = list && list.length > 0 ? list : undefined;
+      continue;
+    }
+    const text = raw[name];
+    if (text === undefined || text === '') {
+      values[name] = undefined;
+    } else if (spec.kind === 'string') {
+      values[name] = text;
+    } else if (spec.kind === 'integer') {
+      if (!/^\d{1,9}$/.test(text)) throw invalid(name);
+      const number = Number(text);
+      if ((spec.min !== undefined && number < spec.min) || (spec.max !== undefined && number > spec.max)) {
+        throw invalid(name);
+      }
+      values[name] = number;
+    } else {
+      const lower = text.toLowerCase();
+      if (lower !== 'true' && lower !== 'false') throw invalid(name);
+      values[name] = lower === 'true';
+    }
+  }
+  return values;
+}

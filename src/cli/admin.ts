@@ -1,0 +1,125 @@
+/** `rdcontacts admin`: management accounts and AccessKey pairs. */
+import { Command } from 'commander';
+import {
+  AccessKeyConflictError,
+  UnknownAccountError,
+  createAccessKey,
+  createManagementAccount,
+  listManagementAccounts,
+} from '../domain/organization.js';
+import { systemClock, toApiDate } from '../domain/time.js';
+import { databaseOption, jsonOption, withStore } from './database-option.js';
+import { CliError, printJson, printTable } from './output.js';
+
+interface Common {
+  database?: string;
+  json?: boolean;
+}
+
+export function adminCommand(): Command {
+  const admin = new Command('admin').description('manage accounts and AccessKey pairs');
+  const accounts = admin.command('accounts').description('management accounts, each with its own resource directory');
+  const keys = admin.command('keys').description('AccessKey pairs');
+
+  accounts
+    .command('create')
+    .description('create a management account with its resource directory and Root folder')
+    .option('--name <name>', 'display name of the account', 'management')
+    .addOption(databaseOption())
+    .addOption(jsonOption())
+    .action(async (options: Common & { name: string }) => {
+      const account = await withStore(options, (store) => createManagementAccount(store, systemClock, options.name));
+      const shaped = {
+        AccountId: account.accountId,
+        ResourceDirectoryId: account.directoryId,
+        RootFolderId: account.rootFolderId,
+        CreateDate: toApiDate(account.createdAt),
+      };
+      if (options.json) printJson(shaped);
+      else printTable([shaped]);
+    });
+
+  accounts
+    .command('list')
+    .description('list management accounts')
+    .addOption(databaseOption())
+    .addOption(jsonOption())
+    .action(async (options: Common) => {
+      const list = await withStore(options, (store) => listManagementAccounts(store));
+      const shaped = list.map((account) => ({
+        AccountId: account.accountId,
+        ResourceDirectoryId: account.directoryId,
+        RootFolderId: account.rootFolderId,
+        CreateDate: toApiDate(account.createdAt),
+      }));
+      if (options.json) printJson(shaped);
+      else printTable(shaped);
+    });
+
+  keys
+    .command('create')
+    .description('create an AccessKey pair for a management account; the secret is shown only now')
+    .requiredOption('--account <id>', 'management account ID')
+    .addOption(databaseOption())
+    .addOption(jsonOption())
+    .action(async (options: Common & { account: string }) => {
+      const pair = await withStore(options, async (store) => {
+        try {
+          return await createAccessKey(store, systemClock, options.account);
+        } catch (error) {
+          if (error instanceof UnknownAccountError || error instanceof AccessKeyConflictError) throw new CliError(error.message);
+          throw error;
+        }
+      });
+      const shaped = {
+        AccessKeyId: pair.accessKeyId,
+        AccessKeySecret: pair.accessKeySecret,
+        AccountId: pair.accountId,
+        Status: pair.status,
+        CreateDate: toApiDate(pair.createdAt),
+      };
+      if (options.json) printJson(shaped);
+      else printTable([shaped]);
+    });
+
+  keys
+    .command('list')
+    .description('list AccessKey pairs (never their secrets)')
+    .addOption(databaseOption())
+    .addOption(jsonOption())
+    .action(async (options: Common) => {
+      const list = await withStore(options, (store) => store.accessKeys.list());
+      const shaped = list.map((key) => ({
+        AccessKeyId: key.id,
+        AccountId: key.account_id,
+        Status: key.status,
+        CreateDate: toApiDate(key.created_at),
+      }));
+      if (options.json) printJson(shaped);
+      else printTable(shaped);
+    });
+
+  for (const [name, description] of [
+    ['disable', 'disable an AccessKey pair: requests signed with it answer InvalidAccessKeyId.Inactive'],
+    ['enable', 'enable a disabled AccessKey pair'],
+    ['delete', 'delete an AccessKey pair: requests signed with it answer InvalidAccessKeyId.NotFound'],
+  ] as const) {
+    keys
+      .command(`${name} <key>`)
+      .description(description)
+      .addOption(databaseOption())
+      .addOption(jsonOption())
+      .action(async (accessKeyId: string, options: Common) => {
+        const done = await withStore(options, (store) =>
+          name === 'delete'
+            ? store.accessKeys.remove(accessKeyId)
+            : store.accessKeys.setStatus(accessKeyId, name === 'disable' ? 'Inactive' : 'Active'),
+        );
+        if (!done) throw new CliError(`no access key ${accessKeyId}`);
+        const status = name === 'delete' ? 'Deleted' : name === 'disable' ? 'Inactive' : 'Active';
+        if (options.json) printJson({ AccessKeyId: accessKeyId, Status: status });
+        else process.stdout.write(`${accessKeyId} ${status}\n`);
+      });
+  }
+  return admin;
+}

@@ -1,0 +1,63 @@
+/** `rdcontacts serve`: open the store, bootstrap it on first start, and listen. */
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { type RawSettings, type SettingName, resolveConfig, settings } from '../config.js';
+import { bootstrap } from '../domain/organization.js';
+import { systemClock } from '../domain/time.js';
+import { createApp } from '../server/app.js';
+import { parseDatabaseUrl } from '../store/database.js';
+import { openStore } from '../store/store.js';
+
+/** Where a generated bootstrap key is written: beside the SQLite file, readable by its owner only. */
+export function credentialsFile(databaseUrl: string): string | undefined {
+  const location = parseDatabaseUrl(databaseUrl);
+  return location.path === ':memory:' ? undefined : join(dirname(resolve(location.path)), 'bootstrap-credentials.json');
+}
+
+export function serveCommand(): Command {
+  const command = new Command('serve').description('run the rdcontacts service');
+  for (const setting of Object.values(settings)) {
+    command.addOption(new Option(setting.flag, `${setting.help} (env ${setting.env})`));
+  }
+  return command.action(async (flags: RawSettings) => {
+    const config = resolveConfig(flags);
+    const store = await openStore(config.databaseUrl);
+    const { account, createdKey } = await bootstrap(store, systemClock, config.bootstrapKey);
+    const app = createApp({ config, store });
+
+    if (createdKey?.generated) {
+      const file = credentialsFile(config.databaseUrl);
+      const credentials = {
+        AccountId: account.accountId,
+        ResourceDirectoryId: account.directoryId,
+        AccessKeyId: createdKey.accessKeyId,
+        AccessKeySecret: createdKey.accessKeySecret,
+      };
+      if (file) writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      // Printed once, on the terminal, never through the log.
+      process.stdout.write(
+        `Created management account ${account.accountId} with resource directory ${account.directoryId}.\n` +
+          `AccessKeyId:     ${createdKey.accessKeyId}\nAccessKeySecret: ${createdKey.accessKeySecret}\n` +
+          (file ? `Also written to ${file} (readable only by you). This is the only time it is printed.\n` : ''),
+      );
+    }
+
+    let closing = false;
+    const shutdown = async () => {
+      if (closing) return;
+      closing = true;
+      await app.close();
+      await store.close();
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    await app.listen({ host: config.host, port: config.port });
+    app.log.info(
+      { directory: account.directoryId, account: account.accountId, database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : '[hidden]' },
+      'rdcontacts ready',
+    );
+  });
+}
+
+export type { SettingName };

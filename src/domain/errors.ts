@@ -1,0 +1,107 @@
+/**
+ * The one error catalogue of rdcontacts: code → HTTP status → message.
+ *
+ * Codes and messages marked "spec" are copied from ../shared/spec/api.md; the others follow the
+ * same naming pattern and are listed in docs/errors.md. Every layer throws `ApiError` with a code
+ * from this table; the wire renders it, nobody else decides a status or a message.
+ */
+export const errorCatalogue = {
+  // ── Gateway: routing and common parameters (spec §7.4) ──────────────────────────────────────
+  'InvalidApi.NotFound': [404, 'Specified api is not found, please check your url and method.'],
+  NoSuchVersion: [400, 'The specified version does not exist.'],
+  MissingAction: [400, 'Action is mandatory for this action.'],
+  MissingVersion: [400, 'Version is mandatory for this action.'],
+  'InvalidParameter.Format': [400, 'Specified parameter format is not valid.'],
+  UnsupportedHTTPMethod: [400, 'This http method not supported.'],
+  'InvalidParameter.Duplicate': [400, 'A parameter is specified more than once.'],
+
+  // ── Gateway: authentication (spec §6, §7.4) ────────────────────────────────────────────────
+  MissingAccessKeyId: [400, 'AccessKeyId is mandatory for this action.'],
+  MissingSignature: [400, 'Signature is mandatory for this action.'],
+  MissingSignatureMethod: [400, 'SignatureMethod is mandatory for this action.'],
+  MissingSignatureVersion: [400, 'SignatureVersion is mandatory for this action.'],
+  MissingSignatureNonce: [400, 'SignatureNonce is mandatory for this action.'],
+  MissingTimestamp: [400, 'Timestamp is mandatory for this action.'],
+  IncompleteSignature: [400, 'The request signature does not conform to Aliyun standards.'],
+  InvalidSignatureMethod: [400, 'Specified signature method is not valid.'],
+  InvalidSignatureVersion: [400, 'Specified signature version is not valid.'],
+  'InvalidTimeStamp.Format': [400, 'Specified time stamp or date value is not well formatted.'],
+  'InvalidTimeStamp.Expired': [400, 'Specified time stamp or date value is expired.'],
+  SignatureNonceUsed: [400, 'Specified signature nonce was used already.'],
+  'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
+  'InvalidAccessKeyId.Inactive': [400, 'Specified access key is disabled.'],
+  SignatureDoesNotMatch: [400, 'Specified signature is not matched with our calculation.'],
+  'Throttling.User': [400, 'Request was denied due to user flow control.'],
+
+  // ── Gateway: request size limits (rdcontacts) ──────────────────────────────────────────────
+  'RequestTooLarge.Query': [414, 'The query string exceeds the size limit.'],
+  'RequestTooLarge.Body': [413, 'The request body exceeds the size limit.'],
+  'RequestTooLarge.Header': [431, 'The request headers exceed the size limit.'],
+  'UnsupportedMediaType': [415, 'The request body must be application/x-www-form-urlencoded.'],
+  BadRequest: [400, 'The request could not be parsed.'],
+
+  InternalError: [500, 'The request processing has failed due to some unknown error, exception or failure.'],
+
+  // ── Contact parameters (spec §4) ───────────────────────────────────────────────────────────
+  'MissingParameter.ContactId': [400, 'You must specify ContactId.'],
+  'InvalidParameter.ContactId': [400, 'The ContactId is invalid.'],
+  'MissingParameter.Name': [400, 'You must specify Name.'],
+  'InvalidParameter.Name': [400, 'The Name is invalid.'],
+  'InvalidParameter.Name.Length': [400, 'The Name exceeds the length limit.'],
+  'InvalidParameter.Name.AlreadyUsed': [400, 'The Name already exists. Please change to another name.'],
+  'MissingParameter.EmailAddress': [400, 'You must specify EmailAddress.'],
+  'InvalidParameter.EmailAddress': [400, 'The EmailAddress is invalid.'],
+  'InvalidParameter.EmailAddress.Length': [400, 'The EmailAddress exceeds the length limit.'],
+  'MissingParameter.PhoneNumber': [400, 'You must specify PhoneNumber.'],
+  'InvalidParameter.PhoneNumber': [400, 'The PhoneNumber is invalid.'],
+  'InvalidParameter.MobileCountryCode': [400, 'The current site does not support the country code.'],
+  'MissingParameter.Title': [400, 'You must specify Title.'],
+  'InvalidParameter.Title': [400, 'The Title is invalid.'],
+  'MissingParameter.MessageTypes': [400, 'You must specify MessageTypes.'],
+  'InvalidParameter.MessageTypes': [400, 'The MessageTypes is invalid.'],
+  'InvalidParameter.MessageTypes.Duplicate': [400, 'The MessageTypes contains duplicate values.'],
+  'InvalidParameter.PageNumber': [400, 'The PageNumber is invalid.'],
+  'InvalidParameter.PageSize': [400, 'The PageSize is invalid.'],
+  'InvalidParameter.RetainContactInMembers': [400, 'The RetainContactInMembers is invalid.'],
+
+  // ── Contact state (spec §4) ────────────────────────────────────────────────────────────────
+  'EntityNotExists.Contact': [404, 'This Contact does not exist.'],
+  'EntityNotExists.Contact.Verification': [404, 'This contact verification does not exist.'],
+  ContactStatusMismatchAction: [400, 'The status of the contact does not allow the specified operation.'],
+  ConcurrentCallNotSupported: [429, 'The operation conflicts with other operations. Please try again later.'],
+  SendValidateCodeExceedsLimitForAccount: [
+    409,
+    'For the same account, the number of verification codes sent exceeds the limit.',
+  ],
+  'LimitExceeded.Contacts': [400, 'The maximum number of contacts in the resource directory exceeds the limit.'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error a caller can act on. `status` and `message` always come from the catalogue. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Extra response headers (for example `x-acs-retry-after` on throttling). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, headers: Record<string, string> = {}) {
+    const [status, message] = errorCatalogue[code];
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+/** The error code for a missing or invalid request parameter, when the catalogue names one. */
+export function parameterError(kind: 'MissingParameter' | 'InvalidParameter', name: string): ErrorCode {
+  const code = `${kind}.${name}`;
+  if (code in errorCatalogue) return code as ErrorCode;
+  throw new Error(`no catalogue entry for ${code}`);
+}

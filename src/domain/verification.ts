@@ -1,0 +1,155 @@
+/**
+ * Verification of a contact's pending email or phone: a single-use link token, sent through the
+ * outbox, confirmed by the recipient. Tokens are stored as SHA-256 hashes only.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { verificationMessage } from '../delivery/templates.js';
+import type { Store } from '../store/store.js';
+import type { TargetKind } from '../store/schema.js';
+import { checkEmail, checkPhone } from './contact-fields.js';
+import { type ContactService, checkContactId } from './contacts.js';
+import { ApiError } from './errors.js';
+import { newVerificationToken, verificationTokenPattern } from './ids.js';
+import { recordAudit } from './audit.js';
+import type { Tenant } from './tenant.js';
+import { type Clock, addSeconds, toStored } from './time.js';
+
+export interface VerificationRules {
+  phoneCountryCodes: readonly string[];
+  tokenTtlSeconds: number;
+  sendsPerMinutePerAddress: number;
+  sendsPerDayPerAccount: number;
+  /** Base of the links in messages, without a trailing slash. */
+  publicUrl: string;
+}
+
+/** What a verification link leads to. */
+export type TokenOutcome =
+  | { state: 'ready' | 'confirmed'; contactName: string; kind: TargetKind; target: string }
+  | { state: 'unknown' | 'expired' | 'used' | 'cancelled' | 'superseded' | 'busy' };
+
+const verificationPurpose = 'verification';
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export class VerificationService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly contacts: ContactService,
+    private readonly rules: VerificationRules,
+  ) {}
+
+  /** SendEmailVerificationForMessageContact / SendPhoneVerificationForMessageContact. */
+  async send(tenant: Tenant, kind: TargetKind, contactIdParam: string | undefined, targetParam: string | undefined) {
+    const contactId = checkContactId(contactIdParam);
+    let target: string;
+    if (kind === 'email') {
+      if (!targetParam) throw new ApiError('MissingParameter.EmailAddress');
+      target = checkEmail(targetParam);
+    } else {
+      if (!targetParam) throw new ApiError('MissingParameter.PhoneNumber');
+      target = checkPhone(targetParam, this.rules.phoneCountryCodes);
+    }
+    const row = await this.contacts.loadWritable(tenant, contactId);
+    const pending = kind === 'email' ? row.pending_email : row.pending_phone;
+    if (pending !== target) throw new ApiError('EntityNotExists.Contact.Verification');
+
+    const now = this.clock();
+    const token = newVerificationToken();
+    const link = `${this.rules.publicUrl}/verify/${token}`;
+    const message = verificationMessage(kind, row.name, link);
+    await this.store.transaction(async (tx) => {
+      const minuteAgo = toStored(addSeconds(now, -60));
+      const dayAgo = toStored(addSeconds(now, -86_400));
+      if (
+        (await tx.outbox.countToRecipientSince(verificationPurpose, target, minuteAgo)) >=
+          this.rules.sendsPerMinutePerAddress ||
+        (await tx.outbox.countForDirectorySince(verificationPurpose, tenant.directoryId, dayAgo)) >=
+          this.rules.sendsPerDayPerAccount
+      ) {
+        throw new ApiError('SendValidateCodeExceedsLimitForAccount');
+      }
+      await this.contacts.claim(tx, row, {});
+      // The newest link for a target is the only one that works.
+      await tx.tokens.retire(contactId, 'Superseded', kind);
+      await tx.tokens.insert({
+        token_hash: hashToken(token),
+        contact_id: contactId,
+        kind,
+        target,
+        state: 'Pending',
+        created_at: toStored(now),
+        expires_at: toStored(addSeconds(now, this.rules.tokenTtlSeconds)),
+        used_at: null,
+      });
+      await tx.outbox.insert({
+        id: `m-${randomUUID()}`,
+        directory_id: tenant.directoryId,
+        contact_id: contactId,
+        channel: message.channel,
+        purpose: verificationPurpose,
+        recipient: target,
+        subject: message.subject,
+        body: message.body,
+        link,
+        transport: 'outbox',
+        status: 'Stored',
+        created_at: toStored(now),
+      });
+      await recordAudit(
+        tx,
+        tenant,
+        toStored(now),
+        kind === 'email' ? 'SendEmailVerificationForMessageContact' : 'SendPhoneVerificationForMessageContact',
+        contactId,
+        { Target: target },
+      );
+    });
+  }
+
+  /** What the link shows, without changing anything. */
+  async describe(token: string): Promise<TokenOutcome> {
+    if (!verificationTokenPattern.test(token)) return { state: 'unknown' };
+    const tokenRow = await this.store.tokens.findByHash(hashToken(token));
+    if (!tokenRow) return { state: 'unknown' };
+    if (tokenRow.state === 'Used') return { state: 'used' };
+    if (tokenRow.state === 'Cancelled') return { state: 'cancelled' };
+    if (tokenRow.state === 'Superseded') return { state: 'superseded' };
+    if (tokenRow.expires_at <= toStored(this.clock())) return { state: 'expired' };
+    const contact = await this.store.contacts.findById(tokenRow.contact_id);
+    if (!contact || contact.lifecycle !== 'Live') return { state: 'cancelled' };
+    const pending = tokenRow.kind === 'email' ? contact.pending_email : contact.pending_phone;
+    if (pending !== tokenRow.target) return { state: 'superseded' };
+    return { state: 'ready', contactName: contact.name, kind: tokenRow.kind, target: tokenRow.target };
+  }
+
+  /** Confirms the link: the target becomes the verified value of the contact. */
+  async confirm(token: string): Promise<TokenOutcome> {
+    const outcome = await this.describe(token);
+    if (outcome.state !== 'ready') return outcome;
+    const tokenHash = hashToken(token);
+    const tokenRow = (await this.store.tokens.findByHash(tokenHash))!;
+    const contact = (await this.store.contacts.findById(tokenRow.contact_id))!;
+    const now = toStored(this.clock());
+    const tenant: Tenant = { accountId: '', directoryId: contact.directory_id, actor: 'verification-link' };
+    try {
+      await this.store.transaction(async (tx) => {
+        if (!(await tx.tokens.markUsed(tokenHash, now))) throw new ApiError('ConcurrentCallNotSupported');
+        const verified = tokenRow.kind === 'email' ? { email: tokenRow.target } : { phone: tokenRow.target };
+        await this.contacts.claim(tx, contact, { ...verified, updated_at: now });
+        await tx.pendingTargets.remove(contact.id, tokenRow.kind);
+        await recordAudit(tx, tenant, now, 'ConfirmVerification', contact.id, {
+          [tokenRow.kind === 'email' ? 'EmailAddress' : 'PhoneNumber']: tokenRow.target,
+          Verified: true,
+        });
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'ConcurrentCallNotSupported') {
+        const now = await this.describe(token);
+        return now.state === 'ready' ? { state: 'busy' } : now;
+      }
+      throw error;
+    }
+    return { ...outcome, state: 'confirmed' };
+  }
+}

@@ -1,0 +1,121 @@
+/** The Fastify application: the RPC endpoint, the verification pages and health checks. */
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import type { Socket } from 'node:net';
+import type { Config } from '../config.js';
+import type { Services } from '../actions/define.js';
+import { ContactService } from '../domain/contacts.js';
+import { ApiError } from '../domain/errors.js';
+import { type Clock, systemClock } from '../domain/time.js';
+import { VerificationService } from '../domain/verification.js';
+import type { Store } from '../store/store.js';
+import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
+import { MemoryReplayGuard } from '../wire/replay-guard.js';
+import { errorEnvelope } from '../wire/render.js';
+import { TokenBucketThrottle, noThrottle } from '../wire/throttle.js';
+import { newRequestId, registerRpcEndpoint } from './rpc-endpoint.js';
+import { registerVerifyPages } from './verify-pages.js';
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  clock?: Clock;
+  /** Replaces the logger settings (tests pass false). */
+  logger?: boolean | { level: string };
+}
+
+export function createServices(store: Store, config: Config, clock: Clock): Services {
+  const contacts = new ContactService(store, clock, {
+    maxContactsPerDirectory: config.maxContactsPerDirectory,
+    phoneCountryCodes: config.phoneCountryCodes,
+  });
+  const verification = new VerificationService(store, clock, contacts, {
+    phoneCountryCodes: config.phoneCountryCodes,
+    tokenTtlSeconds: config.verificationTtlSeconds,
+    sendsPerMinutePerAddress: config.sendsPerMinutePerAddress,
+    sendsPerDayPerAccount: config.sendsPerDayPerAccount,
+    publicUrl: config.publicUrl,
+  });
+  return { contacts, verification };
+}
+
+function credentialLookup(store: Store): CredentialLookup {
+  return {
+    async find(accessKeyId) {
+      const row = await store.accessKeys.find(accessKeyId);
+      if (!row) return undefined;
+      return {
+        accessKeyId: row.id,
+        secret: row.secret,
+        active: row.status === 'Active',
+        accountId: row.account_id,
+        directoryId: row.directory_id,
+      };
+    },
+  };
+}
+
+/** Answers a request that failed before routing (too large, unparsable) in the error envelope. */
+function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (socket.destroyed || !socket.writable) return;
+  const apiError = new ApiError(error.code === 'HPE_HEADER_OVERFLOW' ? 'RequestTooLarge.Header' : 'BadRequest');
+  const body = JSON.stringify(errorEnvelope(apiError, newRequestId(), 'rdcontacts'));
+  const reason = apiError.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${apiError.status} ${reason}\r\nContent-Type: application/json;charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export function createApp(options: AppOptions): FastifyInstance {
+  const { config, store } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger:
+      options.logger ?? {
+        level: config.logLevel,
+        redact: { paths: ['*.AccessKeySecret', '*.accessKeySecret', '*.secret', 'req.headers.authorization'], censor: '[hidden]' },
+      },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.maxBodyBytes,
+    http: { maxHeaderSize: config.maxHeaderBytes },
+    clientErrorHandler,
+    return503OnClosing: true,
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const code = error.statusCode === 413 ? 'RequestTooLarge.Body' : error.statusCode === 415 ? 'UnsupportedMediaType' : (error.statusCode ?? 500) < 500 ? 'BadRequest' : 'InternalError';
+    const apiError = new ApiError(code);
+    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    const requestId = newRequestId();
+    return reply
+      .code(apiError.status)
+      .header('x-acs-request-id', requestId)
+      .header('content-type', 'application/json;charset=utf-8')
+      .send(JSON.stringify(errorEnvelope(apiError, requestId, request.hostname || 'rdcontacts')));
+  });
+
+  const services = createServices(store, config, clock);
+  const authenticator = new Authenticator({
+    credentials: credentialLookup(store),
+    replayGuard: new MemoryReplayGuard(() => clock().getTime()),
+    nowMs: () => clock().getTime(),
+    maxSkewSeconds: config.maxSkewSeconds,
+  });
+  const throttle = config.throttlePerSecond > 0 ? new TokenBucketThrottle(config.throttlePerSecond) : noThrottle;
+
+  registerRpcEndpoint(app, { authenticator, throttle, services, maxQueryBytes: config.maxQueryBytes });
+  registerVerifyPages(app, services.verification);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await store.directory.listManagementAccounts();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+  return app;
+}

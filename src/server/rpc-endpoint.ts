@@ -1,0 +1,120 @@
+/** `GET /` and `POST /`: the RPC endpoint of the message-contact API. */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { coerceParams, type Services } from '../actions/define.js';
+import { actions, apiVersion } from '../actions/registry.js';
+import { ApiError, isApiError } from '../domain/errors.js';
+import type { Authenticator } from '../wire/authenticate.js';
+import { usesAcs3 } from '../wire/authenticate.js';
+import { decodeParams } from '../wire/params.js';
+import { type ResponseFormat, renderError, renderSuccess } from '../wire/render.js';
+import type { Throttle } from '../wire/throttle.js';
+
+export interface RpcEndpointOptions {
+  authenticator: Authenticator;
+  throttle: Throttle;
+  services: Services;
+  maxQueryBytes: number;
+}
+
+const emptyBody = Buffer.alloc(0);
+
+export const newRequestId = (): string => randomUUID().toUpperCase();
+
+function headerText(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function responseFormat(value: string | undefined): ResponseFormat {
+  if (value === undefined || value === '') return 'JSON';
+  const upper = value.toUpperCase();
+  if (upper === 'JSON' || upper === 'XML') return upper;
+  throw new ApiError('InvalidParameter.Format');
+}
+
+export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOptions): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const requestId = newRequestId();
+    const started = process.hrtime.bigint();
+    let format: ResponseFormat = 'JSON';
+    let actionName: string | undefined;
+    let accessKeyId: string | undefined;
+    reply.header('x-acs-request-id', requestId);
+    try {
+      const url = request.raw.url ?? '/';
+      const mark = url.indexOf('?');
+      const rawQuery = mark >= 0 ? url.slice(mark + 1) : '';
+      if (rawQuery.length > options.maxQueryBytes) throw new ApiError('RequestTooLarge.Query');
+      const query = decodeParams(rawQuery);
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : emptyBody;
+      let body: Record<string, string> = {};
+      if (rawBody.length > 0) {
+        const contentType = headerText(request, 'content-type') ?? '';
+        if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+          throw new ApiError('UnsupportedMediaType');
+        }
+        body = decodeParams(rawBody.toString('utf8'));
+      }
+      const params = { ...query, ...body };
+      format = responseFormat(params.Format);
+
+      const acs3 = usesAcs3(request.headers);
+      actionName = acs3 ? headerText(request, 'x-acs-action') : (params.Action ?? headerText(request, 'x-acs-action'));
+      const version = acs3 ? headerText(request, 'x-acs-version') : (params.Version ?? headerText(request, 'x-acs-version'));
+      if (!actionName) throw new ApiError('MissingAction');
+      if (!version) throw new ApiError('MissingVersion');
+      if (version !== apiVersion) throw new ApiError('NoSuchVersion');
+      const action = actions.get(actionName);
+      if (!action) throw new ApiError('InvalidApi.NotFound');
+
+      const caller = await options.authenticator.authenticate({
+        method: request.method,
+        query,
+        body,
+        rawBody,
+        headers: request.headers,
+      });
+      accessKeyId = caller.accessKeyId;
+      if (!caller.directoryId) throw new ApiError('InvalidAccessKeyId.NotFound');
+      const waitMs = options.throttle.take(`${caller.accountId}\n${action.name}`);
+      if (waitMs > 0) throw new ApiError('Throttling.User', { 'x-acs-retry-after': String(waitMs) });
+
+      const values = coerceParams(action.params, params);
+      const result = await action.handle(
+        {
+          tenant: { accountId: caller.accountId, directoryId: caller.directoryId, actor: caller.accessKeyId, requestId },
+          services: options.services,
+        },
+        values as never,
+      );
+      const rendered = renderSuccess(action.name, { RequestId: requestId, ...result }, format);
+      reply.code(200).header('content-type', rendered.contentType);
+      logCall(request, requestId, actionName, accessKeyId, 200, undefined, started);
+      return reply.send(rendered.body);
+    } catch (caught) {
+      const error = isApiError(caught) ? caught : new ApiError('InternalError');
+      if (!isApiError(caught)) request.log.error({ err: caught, requestId, action: actionName }, 'request failed');
+      const rendered = renderError(error, requestId, request.hostname || 'rdcontacts', format);
+      reply.code(error.status).header('content-type', rendered.contentType).headers(error.headers);
+      logCall(request, requestId, actionName, accessKeyId, error.status, error.code, started);
+      return reply.send(rendered.body);
+    }
+  };
+  app.get('/', handler);
+  app.post('/', handler);
+}
+
+/** One line per call: never parameters, so no address, number or signature reaches the log. */
+function logCall(
+  request: FastifyRequest,
+  requestId: string,
+  action: string | undefined,
+  accessKeyId: string | undefined,
+  status: number,
+  code: string | undefined,
+  started: bigint,
+): void {
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  request.log.info({ requestId, action, accessKeyId, status, code, ms: Math.round(ms * 100) / 100 }, 'call');
+}

@@ -1,0 +1,333 @@
+/**
+ * The queries of rdcontacts, one class per aggregate, over any Kysely executor (the database or a
+ * transaction). Every query here is dialect-neutral.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  AccessKeyStatus,
+  AccessKeysTable,
+  AuditEventsTable,
+  ContactsTable,
+  Database,
+  OutboxTable,
+  PendingTargetsTable,
+  TargetKind,
+  TokenState,
+  VerificationTokensTable,
+} from './schema.js';
+
+export type ContactRow = Selectable<ContactsTable> & { pending_email: string | null; pending_phone: string | null };
+export type AccessKeyRow = Selectable<AccessKeysTable> & { directory_id: string | null };
+export type OutboxRow = Selectable<OutboxTable>;
+export type TokenRow = Selectable<VerificationTokensTable>;
+export type AuditRow = Selectable<AuditEventsTable>;
+
+export class ContactRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private selectWithPending() {
+    return this.db
+      .selectFrom('contacts')
+      .selectAll('contacts')
+      .select((eb) => [
+        eb
+          .selectFrom('pending_targets')
+          .select('target')
+          .whereRef('pending_targets.contact_id', '=', 'contacts.id')
+          .where('pending_targets.kind', '=', 'email')
+          .as('pending_email'),
+        eb
+          .selectFrom('pending_targets')
+          .select('target')
+          .whereRef('pending_targets.contact_id', '=', 'contacts.id')
+          .where('pending_targets.kind', '=', 'phone')
+          .as('pending_phone'),
+      ]);
+  }
+
+  /** A contact of the directory that has not been deleted. */
+  async findVisible(directoryId: string, contactId: string): Promise<ContactRow | undefined> {
+    return this.selectWithPending()
+      .where('contacts.id', '=', contactId)
+      .where('contacts.directory_id', '=', directoryId)
+      .where('contacts.lifecycle', '<>', 'Deleted')
+      .executeTakeFirst();
+  }
+
+  async findById(contactId: string): Promise<ContactRow | undefined> {
+    return this.selectWithPending().where('contacts.id', '=', contactId).executeTakeFirst();
+  }
+
+  async listVisible(directoryId: string, offset: number, limit: number): Promise<ContactRow[]> {
+    return this.selectWithPending()
+      .where('contacts.directory_id', '=', directoryId)
+      .where('contacts.lifecycle', '<>', 'Deleted')
+      .orderBy('contacts.created_at')
+      .orderBy('contacts.id')
+      .offset(offset)
+      .limit(limit)
+      .execute();
+  }
+
+  async countVisible(directoryId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('directory_id', '=', directoryId)
+      .where('lifecycle', '<>', 'Deleted')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async nameTaken(directoryId: string, name: string, exceptContactId?: string): Promise<boolean> {
+    let query = this.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('directory_id', '=', directoryId)
+      .where('name', '=', name)
+      .where('lifecycle', '<>', 'Deleted');
+    if (exceptContactId) query = query.where('id', '<>', exceptContactId);
+    return (await query.executeTakeFirst()) !== undefined;
+  }
+
+  async insert(row: ContactsTable): Promise<void> {
+    await this.db.insertInto('contacts').values(row).execute();
+  }
+
+  /**
+   * Applies `changes` and bumps the version, only if the contact still has `expectedVersion`.
+   * Returns false when another write got there first.
+   */
+  async updateIfVersion(
+    contactId: string,
+    expectedVersion: number,
+    changes: Partial<Omit<ContactsTable, 'id' | 'version'>>,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('contacts')
+      .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
+      .where('id', '=', contactId)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}
+
+export class PendingTargetRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async put(row: PendingTargetsTable): Promise<void> {
+    await this.remove(row.contact_id, row.kind);
+    await this.db.insertInto('pending_targets').values(row).execute();
+  }
+
+  async remove(contactId: string, kind: TargetKind): Promise<void> {
+    await this.db.deleteFrom('pending_targets').where('contact_id', '=', contactId).where('kind', '=', kind).execute();
+  }
+
+  async removeAll(contactId: string): Promise<void> {
+    await this.db.deleteFrom('pending_targets').where('contact_id', '=', contactId).execute();
+  }
+
+  async listForContact(contactId: string, offset: number, limit: number) {
+    return this.db
+      .selectFrom('pending_targets')
+      .select(['contact_id', 'kind', 'target'])
+      .where('contact_id', '=', contactId)
+      .orderBy('kind')
+      .offset(offset)
+      .limit(limit)
+      .execute();
+  }
+
+  async countForContact(contactId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('pending_targets')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('contact_id', '=', contactId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+}
+
+export class VerificationTokenRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: VerificationTokensTable): Promise<void> {
+    await this.db.insertInto('verification_tokens').values(row).execute();
+  }
+
+  async findByHash(tokenHash: string): Promise<TokenRow | undefined> {
+    return this.db.selectFrom('verification_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  }
+
+  /** Retires every still-pending token of a contact (optionally of one kind) into `state`. */
+  async retire(contactId: string, state: Exclude<TokenState, 'Pending' | 'Used'>, kind?: TargetKind): Promise<void> {
+    let query = this.db
+      .updateTable('verification_tokens')
+      .set({ state })
+      .where('contact_id', '=', contactId)
+      .where('state', '=', 'Pending');
+    if (kind) query = query.where('kind', '=', kind);
+    await query.execute();
+  }
+
+  /** Marks a pending token used; false if it was not pending any more. */
+  async markUsed(tokenHash: string, usedAt: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('verification_tokens')
+      .set({ state: 'Used', used_at: usedAt })
+      .where('token_hash', '=', tokenHash)
+      .where('state', '=', 'Pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}
+
+export class OutboxRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: OutboxTable): Promise<void> {
+    await this.db.insertInto('outbox').values(row).execute();
+  }
+
+  async countToRecipientSince(purpose: string, recipient: string, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('recipient', '=', recipient)
+      .where('purpose', '=', purpose)
+      .where('created_at', '>', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async countForDirectorySince(purpose: string, directoryId: string, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('directory_id', '=', directoryId)
+      .where('purpose', '=', purpose)
+      .where('created_at', '>', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async list(filter: { recipient?: string; limit: number }): Promise<OutboxRow[]> {
+    let query = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
+    if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
+    return query.limit(filter.limit).execute();
+  }
+}
+
+export class AuditRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: AuditEventsTable): Promise<void> {
+    await this.db.insertInto('audit_events').values(row).execute();
+  }
+
+  async list(filter: { contactId?: string; directoryId?: string; limit: number }): Promise<AuditRow[]> {
+    let query = this.db.selectFrom('audit_events').selectAll().orderBy('created_at').orderBy('id');
+    if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
+    if (filter.directoryId) query = query.where('directory_id', '=', filter.directoryId);
+    return query.limit(filter.limit).execute();
+  }
+}
+
+export class AccessKeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The key with the directory its account manages. */
+  async find(accessKeyId: string): Promise<AccessKeyRow | undefined> {
+    return this.db
+      .selectFrom('access_keys')
+      .leftJoin('directories', 'directories.master_account_id', 'access_keys.account_id')
+      .selectAll('access_keys')
+      .select('directories.id as directory_id')
+      .where('access_keys.id', '=', accessKeyId)
+      .executeTakeFirst();
+  }
+
+  async insert(row: AccessKeysTable): Promise<void> {
+    await this.db.insertInto('access_keys').values(row).execute();
+  }
+
+  async list(): Promise<Selectable<AccessKeysTable>[]> {
+    return this.db.selectFrom('access_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
+  async setStatus(accessKeyId: string, status: AccessKeyStatus): Promise<boolean> {
+    const result = await this.db.updateTable('access_keys').set({ status }).where('id', '=', accessKeyId).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async remove(accessKeyId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('access_keys').where('id', '=', accessKeyId).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+}
+
+export class DirectoryRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertAccount(row: Database['accounts']): Promise<void> {
+    await this.db.insertInto('accounts').values(row).execute();
+  }
+
+  async insertDirectory(row: Database['directories']): Promise<void> {
+    await this.db.insertInto('directories').values(row).execute();
+  }
+
+  async insertFolder(row: Database['folders']): Promise<void> {
+    await this.db.insertInto('folders').values(row).execute();
+  }
+
+  async findAccount(accountId: string) {
+    return this.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  }
+
+  async findDirectoryOfAccount(accountId: string) {
+    return this.db.selectFrom('directories').selectAll().where('master_account_id', '=', accountId).executeTakeFirst();
+  }
+
+  /** Management accounts in creation order, each with its directory. */
+  async listManagementAccounts() {
+    return this.db
+      .selectFrom('accounts')
+      .innerJoin('directories', 'directories.master_account_id', 'accounts.id')
+      .select([
+        'accounts.id as account_id',
+        'accounts.display_name',
+        'accounts.created_at',
+        'directories.id as directory_id',
+        'directories.root_folder_id',
+      ])
+      .orderBy('accounts.created_at')
+      .orderBy('accounts.id')
+      .execute();
+  }
+}
+
+/** All repositories over one executor. */
+export interface Repositories {
+  contacts: ContactRepository;
+  pendingTargets: PendingTargetRepository;
+  tokens: VerificationTokenRepository;
+  outbox: OutboxRepository;
+  audit: AuditRepository;
+  accessKeys: AccessKeyRepository;
+  directory: DirectoryRepository;
+}
+
+export function repositories(db: Kysely<Database>): Repositories {
+  return {
+    contacts: new ContactRepository(db),
+    pendingTargets: new PendingTargetRepository(db),
+    tokens: new VerificationTokenRepository(db),
+    outbox: new OutboxRepository(db),
+    audit: new AuditRepository(db),
+    accessKeys: new AccessKeyRepository(db),
+    directory: new DirectoryRepository(db),
+  };
+}

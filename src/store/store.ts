@@ -1,0 +1,23 @@
+/** The store: the one interface the domain and the wire reach persistence through. */
+import type { Kysely } from 'kysely';
+import { openDatabase } from './database.js';
+import { type Repositories, repositories } from './repositories.js';
+import type { Database } from './schema.js';
+
+export interface Store extends Repositories {
+  /** Runs `work` in one transaction: all of its writes land, or none do. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function storeOver(db: Kysely<Database>): Store {
+  return {
+    ...repositories(db),
+    transaction: (work) => db.transaction().execute((tx) => work(repositories(tx))),
+    close: () => db.destroy(),
+  };
+}
+
+export async function openStore(databaseUrl: string): Promise<Store> {
+  return storeOver(await openDatabase(databaseUrl));
+}

@@ -1,0 +1,65 @@
+/** Answers on the wire: JSON (default) or XML, success bodies and the error envelope. */
+import { XMLBuilder } from 'fast-xml-parser';
+import type { ApiError } from '../domain/errors.js';
+
+export type ResponseFormat = 'JSON' | 'XML';
+
+export interface Rendered {
+  contentType: string;
+  body: string;
+}
+
+const xml = new XMLBuilder({ ignoreAttributes: true, format: false, suppressEmptyNode: false });
+const xmlDeclaration = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** Element name of one item of a list field in the XML view (spec/api.md §7.2). */
+const itemNames: Record<string, string> = {
+  Contacts: 'Contact',
+  MessageTypes: 'MessageType',
+  Members: 'Member',
+  ContactVerifications: 'ContactVerification',
+  FailReasonList: 'FailReason',
+};
+
+function itemName(listName: string): string {
+  return itemNames[listName] ?? (listName.endsWith('s') ? listName.slice(0, -1) : 'Item');
+}
+
+/** JSON arrays become a wrapper element holding one item element per value. */
+function toXmlTree(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toXmlTree);
+  if (value === null || typeof value !== 'object') return value;
+  const tree: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    tree[key] = Array.isArray(child) ? { [itemName(key)]: child.map(toXmlTree) } : toXmlTree(child);
+  }
+  return tree;
+}
+
+export function renderSuccess(action: string, body: Record<string, unknown>, format: ResponseFormat): Rendered {
+  if (format === 'XML') {
+    return {
+      contentType: 'text/xml;charset=utf-8',
+      body: xmlDeclaration + xml.build({ [`${action}Response`]: toXmlTree(body) }),
+    };
+  }
+  return { contentType: 'application/json;charset=utf-8', body: JSON.stringify(body) };
+}
+
+export function errorEnvelope(error: ApiError, requestId: string, hostId: string): Record<string, string> {
+  return {
+    RequestId: requestId,
+    HostId: hostId,
+    Code: error.code,
+    Message: error.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=ResourceDirectoryMaster&requestId=${requestId}`,
+  };
+}
+
+export function renderError(error: ApiError, requestId: string, hostId: string, format: ResponseFormat): Rendered {
+  const envelope = errorEnvelope(error, requestId, hostId);
+  if (format === 'XML') {
+    return { contentType: 'text/xml;charset=utf-8', body: xmlDeclaration + xml.build({ Error: envelope }) };
+  }
+  return { contentType: 'application/json;charset=utf-8', body: JSON.stringify(envelope) };
+}
