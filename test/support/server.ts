@@ -1,0 +1,85 @@
+/** Starts rdcontacts in this process on 127.0.0.1 with a fresh store, for one test file or suite. */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { type Config, resolveConfig } from '../../src/config.js';
+import { bootstrap, createAccessKey, createManagementAccount } from '../../src/domain/organization.js';
+import { createApp } from '../../src/server/app.js';
+import type { Store } from '../../src/store/store.js';
+import { type Backend, backends } from './backends.js';
+import { TestClock } from './test-clock.js';
+
+export interface Credentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  accountId: string;
+  directoryId: string;
+}
+
+export interface TestServer {
+  /** `127.0.0.1:<port>`, as the clients' `endpoint` wants it. */
+  endpoint: string;
+  baseUrl: string;
+  store: Store;
+  clock: TestClock;
+  config: Config;
+  /** The bootstrap management account's key. */
+  credentials: Credentials;
+  /** A new management account with its own directory and key: another tenant. */
+  newTenant(): Promise<Credentials>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer(
+  options: { backend?: Backend; config?: Partial<Config> } = {},
+): Promise<TestServer> {
+  const backend = options.backend ?? backends[0]!;
+  const store = await backend.open();
+  const clock = new TestClock();
+  const port = await freePort();
+  const config: Config = {
+    ...resolveConfig({ port: String(port), throttle: 'off' }, {}),
+    ...options.config,
+  };
+  const { account, createdKey } = await bootstrap(store, clock.now);
+  const app = createApp({ config, store, clock: clock.now, logger: false });
+  await app.listen({ host: '127.0.0.1', port });
+  const newTenant = async (): Promise<Credentials> => {
+    const other = await createManagementAccount(store, clock.now);
+    const key = await createAccessKey(store, clock.now, other.accountId);
+    return {
+      accessKeyId: key.accessKeyId,
+      accessKeySecret: key.accessKeySecret,
+      accountId: other.accountId,
+      directoryId: other.directoryId,
+    };
+  };
+  return {
+    endpoint: `127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
+    store,
+    clock,
+    config,
+    credentials: {
+      accessKeyId: createdKey!.accessKeyId,
+      accessKeySecret: createdKey!.accessKeySecret,
+      accountId: account.accountId,
+      directoryId: account.directoryId,
+    },
+    newTenant,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
