@@ -61,7 +61,11 @@ export const contactActions = [
     params: { ContactId: param.string(), Member: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {
       const paging = page(p);
-      const { contacts, total } = await services.contacts.list(tenant, { contactId: p.ContactId }, paging);
+      const { contacts, total } = await services.contacts.list(
+        tenant,
+        { contactId: p.ContactId, member: p.Member },
+        paging,
+      );
       return {
         TotalCount: total,
         PageNumber: paging.pageNumber,

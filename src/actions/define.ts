@@ -63,7 +63,10 @@ function invalid(name: string): ApiError {
  * Coerces raw string parameters to the declared types. An empty string counts as not given.
  * Parameters that are not declared (RegionId, Format, OwnerId, …) are ignored.
  */
-export function coerceParams(specs: Record<string, ParamSpec>, raw: Readonly<Record<string, string>>) {
+export function coerceParams(
+  specs: Record<string, ParamSpec>,
+  raw: Readonly<Record<string, string>>,
+): ParamValues<Record<string, ParamSpec>> {
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.kind === 'list') {
@@ -89,5 +92,5 @@ export function coerceParams(specs: Record<string, ParamSpec>, raw: Readonly<Rec
       values[name] = lower === 'true';
     }
   }
-  return values;
+  return values as ParamValues<Record<string, ParamSpec>>;
 }

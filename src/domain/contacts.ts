@@ -199,7 +199,13 @@ export class ContactService {
     return toContact(await this.load(tenant, contactId));
   }
 
-  async list(tenant: Tenant, filter: { contactId?: string }, page: Page): Promise<{ contacts: Contact[]; total: number }> {
+  async list(
+    tenant: Tenant,
+    filter: { contactId?: string; member?: string },
+    page: Page,
+  ): Promise<{ contacts: Contact[]; total: number }> {
+    // No contact is bound to any member yet: bindings arrive with the directory (docs/decisions.md).
+    if (filter.member !== undefined) return { contacts: [], total: 0 };
     if (filter.contactId !== undefined) {
       const contact = await this.get(tenant, filter.contactId);
       return { contacts: page.pageNumber === 1 ? [contact] : [], total: 1 };

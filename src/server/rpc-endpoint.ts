@@ -86,7 +86,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
           tenant: { accountId: caller.accountId, directoryId: caller.directoryId, actor: caller.accessKeyId, requestId },
           services: options.services,
         },
-        values as never,
+        values,
       );
       const rendered = renderSuccess(action.name, { RequestId: requestId, ...result }, format);
       reply.code(200).header('content-type', rendered.contentType);
