@@ -19,6 +19,8 @@ export interface AppOptions {
   config: Config;
   store: Store;
   clock?: Clock;
+  /** The clock request timestamps are checked against; the business clock unless given. */
+  signatureClock?: Clock;
   /** Replaces the logger settings (tests pass false). */
   logger?: boolean | { level: string };
 }
@@ -69,6 +71,7 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void 
 export function createApp(options: AppOptions): FastifyInstance {
   const { config, store } = options;
   const clock = options.clock ?? systemClock;
+  const signatureClock = options.signatureClock ?? clock;
   const app = Fastify({
     logger:
       options.logger ?? {
@@ -100,8 +103,8 @@ export function createApp(options: AppOptions): FastifyInstance {
   const services = createServices(store, config, clock);
   const authenticator = new Authenticator({
     credentials: credentialLookup(store),
-    replayGuard: new MemoryReplayGuard(() => clock().getTime()),
-    nowMs: () => clock().getTime(),
+    replayGuard: new MemoryReplayGuard(() => signatureClock().getTime()),
+    nowMs: () => signatureClock().getTime(),
     maxSkewSeconds: config.maxSkewSeconds,
   });
   const throttle = config.throttlePerSecond > 0 ? new TokenBucketThrottle(config.throttlePerSecond) : noThrottle;

@@ -52,7 +52,7 @@ export async function startServer(
     ...options.config,
   };
   const { account, createdKey } = await bootstrap(store, clock.now);
-  const app = createApp({ config, store, clock: clock.now, logger: false });
+  const app = createApp({ config, store, clock: clock.now, signatureClock: clock.signatureNow, logger: false });
   await app.listen({ host: '127.0.0.1', port });
   const newTenant = async (): Promise<Credentials> => {
     const other = await createManagementAccount(store, clock.now);

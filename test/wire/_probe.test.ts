@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import { startServer } from '../support/server.js';
+import { send, sendBytes, signRpc, signAcs3 } from './raw-request.js';
+test('probe', async () => {
+  const s = await startServer();
+  const k = s.credentials;
+  const show = (n: string, r: any) => console.log(n, r.status, JSON.stringify(r.headers['content-type']), r.text.slice(0, 300));
+  show('ok rpc get', await send(s.endpoint, signRpc({ key: k })));
+  show('ok rpc post', await send(s.endpoint, signRpc({ key: k, method: 'POST' })));
+  show('ok acs3', await send(s.endpoint, signAcs3({ key: k, host: s.endpoint })));
+  show('ok acs3 get body', await send(s.endpoint, signAcs3({ key: k, host: s.endpoint, body: 'PageSize=5' })));
+  show('query 17k', await send(s.endpoint, { method: 'GET', path: '/?x=' + 'a'.repeat(17000), headers: {} }));
+  show('query 16.3k', await send(s.endpoint, { method: 'GET', path: '/?x=' + 'a'.repeat(16300), headers: {} }));
+  show('body 70k', await send(s.endpoint, { method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=' + 'a'.repeat(70000) }));
+  show('json body', await send(s.endpoint, { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }));
+  show('no ct body', await send(s.endpoint, { method: 'POST', path: '/', headers: {}, body: 'a=1' }));
+  show('hdr 17k', await sendBytes(s.endpoint, `GET / HTTP/1.1\r\nHost: ${s.endpoint}\r\nX-Big: ${'a'.repeat(17000)}\r\n\r\n`));
+  show('bad pct', await send(s.endpoint, { method: 'GET', path: '/?Name=%E0%A4%A', headers: {} }));
+  show('bad pct signed', await send(s.endpoint, signRpc({ key: k, action: 'GetMessageContact', afterSigning: (p) => {}, params: { ContactId: 'x' } })));
+  show('ok after', await send(s.endpoint, signRpc({ key: k })));
+  console.log(new URLSearchParams('a=%E0%A4%A').get('a'));
+  await s.close();
+});
