@@ -13,7 +13,6 @@ export const errorCatalogue = {
   MissingVersion: [400, 'Version is mandatory for this action.'],
   'InvalidParameter.Format': [400, 'Specified parameter format is not valid.'],
   UnsupportedHTTPMethod: [400, 'This http method not supported.'],
-  'InvalidParameter.Duplicate': [400, 'A parameter is specified more than once.'],
 
   // ── Gateway: authentication (spec §6, §7.4) ────────────────────────────────────────────────
   MissingAccessKeyId: [400, 'AccessKeyId is mandatory for this action.'],

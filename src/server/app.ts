@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
 import { MemoryReplayGuard } from '../wire/replay-guard.js';
 import { errorEnvelope } from '../wire/render.js';
+import { replyWithError } from './error-reply.js';
 import { TokenBucketThrottle, noThrottle } from '../wire/throttle.js';
 import { newRequestId, registerRpcEndpoint } from './rpc-endpoint.js';
 import { registerVerifyPages } from './verify-pages.js';
@@ -89,15 +90,14 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const code = error.statusCode === 413 ? 'RequestTooLarge.Body' : error.statusCode === 415 ? 'UnsupportedMediaType' : (error.statusCode ?? 500) < 500 ? 'BadRequest' : 'InternalError';
-    const apiError = new ApiError(code);
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
-    const requestId = newRequestId();
-    return reply
-      .code(apiError.status)
-      .header('x-acs-request-id', requestId)
-      .header('content-type', 'application/json;charset=utf-8')
-      .send(JSON.stringify(errorEnvelope(apiError, requestId, request.hostname || 'rdcontacts')));
+    const status = error.statusCode ?? 500;
+    const code = status === 413 ? 'RequestTooLarge.Body' : status === 415 ? 'UnsupportedMediaType' : status < 500 ? 'BadRequest' : 'InternalError';
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return replyWithError(request, reply, new ApiError(code), newRequestId());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.raw.url ?? '/').split('?')[0];
+    return replyWithError(request, reply, new ApiError(path === '/' ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound'), newRequestId());
   });
 
   const services = createServices(store, config, clock);

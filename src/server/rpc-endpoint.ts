@@ -7,7 +7,8 @@ import { ApiError, isApiError } from '../domain/errors.js';
 import type { Authenticator } from '../wire/authenticate.js';
 import { usesAcs3 } from '../wire/authenticate.js';
 import { decodeParams } from '../wire/params.js';
-import { type ResponseFormat, renderError, renderSuccess } from '../wire/render.js';
+import { type ResponseFormat, renderSuccess } from '../wire/render.js';
+import { replyWithError } from './error-reply.js';
 import type { Throttle } from '../wire/throttle.js';
 
 export interface RpcEndpointOptions {
@@ -95,10 +96,8 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
     } catch (caught) {
       const error = isApiError(caught) ? caught : new ApiError('InternalError');
       if (!isApiError(caught)) request.log.error({ err: caught, requestId, action: actionName }, 'request failed');
-      const rendered = renderError(error, requestId, request.hostname || 'rdcontacts', format);
-      reply.code(error.status).header('content-type', rendered.contentType).headers(error.headers);
       logCall(request, requestId, actionName, accessKeyId, error.status, error.code, started);
-      return reply.send(rendered.body);
+      return replyWithError(request, reply, error, requestId, format);
     }
   };
   app.get('/', handler);

@@ -1,0 +1,20 @@
+/** Sends an `ApiError` in the error envelope, with its status, headers and a request ID. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiError } from '../domain/errors.js';
+import { type ResponseFormat, renderError } from '../wire/render.js';
+
+export function replyWithError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: ApiError,
+  requestId: string,
+  format: ResponseFormat = 'JSON',
+): FastifyReply {
+  const rendered = renderError(error, requestId, request.hostname || 'rdcontacts', format);
+  return reply
+    .code(error.status)
+    .header('x-acs-request-id', requestId)
+    .header('content-type', rendered.contentType)
+    .headers(error.headers)
+    .send(rendered.body);
+}
