@@ -20,7 +20,8 @@ export function serveCommand(): Command {
   for (const setting of Object.values(settings)) {
     command.addOption(new Option(setting.flag, `${setting.help} (env ${setting.env})`));
   }
-  return command.action(async (flags: RawSettings) => {
+  command.option('--json', 'print a generated bootstrap key as JSON instead of text');
+  return command.action(async (flags: RawSettings & { json?: boolean }) => {
     const config = resolveConfig(flags);
     const store = await openStore(config.databaseUrl);
     const { account, createdKey } = await bootstrap(store, systemClock, config.bootstrapKey);
@@ -36,7 +37,8 @@ export function serveCommand(): Command {
       };
       if (file) writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       // Printed once, on the terminal, never through the log.
-      process.stdout.write(
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ...credentials, CredentialsFile: file ?? null })}\n`);
+      else process.stdout.write(
         `Created management account ${account.accountId} with resource directory ${account.directoryId}.\n` +
           `AccessKeyId:     ${createdKey.accessKeyId}\nAccessKeySecret: ${createdKey.accessKeySecret}\n` +
           (file ? `Also written to ${file} (readable only by you). This is the only time it is printed.\n` : ''),

@@ -119,7 +119,11 @@ const documented: Record<string, ErrorCode[]> = {
   ListMessageContactVerifications: ['InvalidParameter.ContactId', 'MissingParameter.ContactId', 'EntityNotExists.Contact'],
 };
 
-/** rdcontacts' own contact codes (not in the spec's tables), each of which must be exercised. */
+/**
+ * rdcontacts' own contact codes, each of which must be exercised: not in the spec's tables at all, or
+ * (MissingParameter.EmailAddress / PhoneNumber) documented only for other actions than the ones they
+ * are raised by here (AddMessageContact).
+ */
 const undocumented: ErrorCode[] = [
   'MissingParameter.Title',
   'MissingParameter.EmailAddress',
@@ -861,7 +865,6 @@ describe('the error table is complete and agrees with the spec', () => {
   test("every rdcontacts' own contact code has a row", () => {
     for (const code of undocumented) {
       assert.ok(code in errorCatalogue, `${code} is in the catalogue`);
-      assert.ok(!(code in specErrors), `${code} is not one of the spec's`);
       assert.ok(rows.some((row) => row.code === code), `${code} has a row`);
     }
   });
