@@ -26,6 +26,9 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const sortedKeys = (value: object): string[] => Object.keys(value).sort();
 
+/** Every RequestId seen in this file: each answer has its own. */
+const requestIds = new Set<string>();
+
 /** The envelope every success shares, and the exact top-level field names of this answer. */
 function checkEnvelope(answer: Answer, fields: string[]): Body {
   const body = answer.body;
@@ -34,8 +37,11 @@ function checkEnvelope(answer: Answer, fields: string[]): Body {
   assert.ok(!('Code' in body), 'a success body has no Code');
   assert.equal(typeof body.RequestId, 'string');
   assert.match(body.RequestId, requestIdPattern);
+  assert.ok(!requestIds.has(body.RequestId), `RequestId ${body.RequestId} was seen before`);
+  requestIds.add(body.RequestId);
   if (answer.headers !== undefined) {
     assert.equal(answer.headers['x-acs-request-id'], body.RequestId, 'x-acs-request-id header equals RequestId');
+    assert.match(String(answer.headers['content-type']), /^application\/json/);
   }
   return body;
 }
