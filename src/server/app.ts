@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Services } from '../actions/define.js';
 import { ContactService } from '../domain/contacts.js';
-import { ApiError } from '../domain/errors.js';
+import { ApiError, isApiError } from '../domain/errors.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { VerificationService } from '../domain/verification.js';
 import type { Store } from '../store/store.js';
@@ -81,7 +81,9 @@ export function createApp(options: AppOptions): FastifyInstance {
       },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,
-    http: { maxHeaderSize: config.maxHeaderBytes },
+    // Node counts the request line with the headers; leave room for the query, which is limited on
+    // its own (414), and limit the headers themselves in the onRequest hook below (431).
+    http: { maxHeaderSize: config.maxHeaderBytes + config.maxQueryBytes + 1024 },
     clientErrorHandler,
     return503OnClosing: true,
   });
@@ -89,7 +91,14 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.addHook('onRequest', async (request) => {
+    let headerBytes = 0;
+    for (const item of request.raw.rawHeaders) headerBytes += item.length + 2;
+    if (headerBytes > config.maxHeaderBytes) throw new ApiError('RequestTooLarge.Header');
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (isApiError(error)) return replyWithError(request, reply, error, newRequestId());
     const status = error.statusCode ?? 500;
     const code = status === 413 ? 'RequestTooLarge.Body' : status === 415 ? 'UnsupportedMediaType' : status < 500 ? 'BadRequest' : 'InternalError';
     if (status >= 500) request.log.error({ err: error }, 'request failed');

@@ -64,7 +64,7 @@ export class Authenticator {
 
   private async acs3(request: SignedRequest): Promise<Caller> {
     const header = request.headers.authorization!;
-    if (!header.startsWith(`${acs3Algorithm} `)) throw new ApiError('InvalidSignatureMethod');
+    if (header.split(/\s+/, 1)[0] !== acs3Algorithm) throw new ApiError('InvalidSignatureMethod');
     const authorization = parseAcs3Authorization(header);
     if (!authorization) throw new ApiError('IncompleteSignature');
     for (const name of v3RequiredSignedHeaders) {

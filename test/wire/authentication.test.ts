@@ -369,7 +369,6 @@ describe('authentication on the wire', () => {
 
       test(
         `ACS3 ${method}: Authorization with only the algorithm → IncompleteSignature`,
-        { todo: 'bug: authenticate.ts answers InvalidSignatureMethod when nothing follows "ACS3-HMAC-SHA256"' },
         async () => {
         assertError(await send(server.endpoint, acs3({ authorization: () => 'ACS3-HMAC-SHA256' })), 400, 'IncompleteSignature');
         assertError(await send(server.endpoint, acs3({ authorization: () => 'ACS3-HMAC-SHA256 ' })), 400, 'IncompleteSignature');
