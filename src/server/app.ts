@@ -116,7 +116,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     nowMs: () => signatureClock().getTime(),
     maxSkewSeconds: config.maxSkewSeconds,
   });
-  const throttle = config.throttlePerSecond > 0 ? new TokenBucketThrottle(config.throttlePerSecond) : noThrottle;
+  const throttle = config.throttlePerSecond > 0 ? new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime()) : noThrottle;
 
   registerRpcEndpoint(app, { authenticator, throttle, services, maxQueryBytes: config.maxQueryBytes });
   registerVerifyPages(app, services.verification);
