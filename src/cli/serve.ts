@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type RawSettings, type SettingName, resolveConfig, settings } from '../config.js';
-import { bootstrap } from '../domain/organization.js';
+import { AccessKeyConflictError, type BootstrapResult, bootstrap } from '../domain/organization.js';
+import { CliError } from './output.js';
 import { systemClock } from '../domain/time.js';
 import { createApp } from '../server/app.js';
 import { parseDatabaseUrl } from '../store/database.js';
@@ -24,7 +25,15 @@ export function serveCommand(): Command {
   return command.action(async (flags: RawSettings & { json?: boolean }) => {
     const config = resolveConfig(flags);
     const store = await openStore(config.databaseUrl);
-    const { account, createdKey } = await bootstrap(store, systemClock, config.bootstrapKey);
+    let booted: BootstrapResult;
+    try {
+      booted = await bootstrap(store, systemClock, config.bootstrapKey);
+    } catch (error) {
+      await store.close();
+      if (error instanceof AccessKeyConflictError) throw new CliError(error.message);
+      throw error;
+    }
+    const { account, createdKey } = booted;
     const app = createApp({ config, store });
 
     if (createdKey?.generated) {
@@ -54,7 +63,13 @@ export function serveCommand(): Command {
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
-    await app.listen({ host: config.host, port: config.port });
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      await app.close();
+      await store.close();
+      throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+    }
     app.log.info(
       { directory: account.directoryId, account: account.accountId, database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : '[hidden]' },
       'rdcontacts ready',

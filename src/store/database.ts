@@ -1,5 +1,5 @@
 /** Opens the database named by a `--database` URL and brings its schema up to date. */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -29,7 +29,12 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
 
 export async function openDatabase(url: string): Promise<Kysely<Database>> {
   const location = parseDatabaseUrl(url);
-  if (location.path !== ':memory:') mkdirSync(dirname(resolve(location.path)), { recursive: true, mode: 0o700 });
+  if (location.path !== ':memory:') {
+    mkdirSync(dirname(resolve(location.path)), { recursive: true, mode: 0o700 });
+    // The file holds AccessKey secrets: readable by its owner only. SQLite gives its -wal and -shm
+    // files the same permissions.
+    closeSync(openSync(location.path, 'a', 0o600));
+  }
   const sqlite = new SQLite(location.path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
