@@ -119,6 +119,7 @@ export class ContactService {
           updated_at: now,
           deleted_at: null,
         });
+        await tx.contacts.setMessageTypes(id, messageTypes);
         await tx.pendingTargets.put({ contact_id: id, kind: 'email', target: email, created_at: now });
         if (phone) await tx.pendingTargets.put({ contact_id: id, kind: 'phone', target: phone, created_at: now });
         await recordAudit(tx, tenant, now, 'AddMessageContact', id, {
@@ -181,6 +182,9 @@ export class ContactService {
     try {
       await this.store.transaction(async (tx) => {
         await this.claim(tx, row, { ...columns, updated_at: now });
+        if (messageTypes !== undefined && columns.message_types !== undefined) {
+          await tx.contacts.setMessageTypes(contactId, messageTypes);
+        }
         for (const change of targetChanges) {
           await tx.tokens.retire(contactId, 'Superseded', change.kind);
           if (change.pending === null) await tx.pendingTargets.remove(contactId, change.kind);

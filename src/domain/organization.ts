@@ -46,7 +46,9 @@ export async function createManagementAccount(
       parent_folder_id: null,
       name: 'root',
       created_at: createdAt,
+      depth: 0,
     });
+    await tx.directory.insertFolderAncestry(account.rootFolderId, []);
   });
   return account;
 }

@@ -91,10 +91,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     let headerBytes = 0;
     for (const item of request.raw.rawHeaders) headerBytes += item.length + 2;
-    if (headerBytes > config.maxHeaderBytes) throw new ApiError('RequestTooLarge.Header');
+    done(headerBytes > config.maxHeaderBytes ? new ApiError('RequestTooLarge.Header') : undefined);
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {

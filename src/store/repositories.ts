@@ -94,6 +94,16 @@ export class ContactRepository {
     await this.db.insertInto('contacts').values(row).execute();
   }
 
+  /** Keeps the contact's message types as rows (for coverage queries) in step with the contact. */
+  async setMessageTypes(contactId: string, types: readonly string[]): Promise<void> {
+    await this.db.deleteFrom('contact_message_types').where('contact_id', '=', contactId).execute();
+    if (types.length === 0) return;
+    await this.db
+      .insertInto('contact_message_types')
+      .values(types.map((type) => ({ contact_id: contactId, message_type: type })))
+      .execute();
+  }
+
   /**
    * Applies `changes` and bumps the version, only if the contact still has `expectedVersion`.
    * Returns false when another write got there first.
@@ -281,6 +291,14 @@ export class DirectoryRepository {
 
   async insertFolder(row: Database['folders']): Promise<void> {
     await this.db.insertInto('folders').values(row).execute();
+  }
+
+  /** Records a new folder's ancestry: itself at distance 0, then `ancestorsNearestFirst`. */
+  async insertFolderAncestry(folderId: string, ancestorsNearestFirst: readonly string[]): Promise<void> {
+    await this.db
+      .insertInto('folder_ancestors')
+      .values([folderId, ...ancestorsNearestFirst].map((ancestorId, distance) => ({ folder_id: folderId, ancestor_id: ancestorId, distance })))
+      .execute();
   }
 
   async findAccount(accountId: string) {

@@ -18,6 +18,91 @@ export interface FoldersTable {
   parent_folder_id: string | null;
   name: string;
   created_at: string;
+  /** 0 for Root; a folder directly under Root is 1. */
+  depth: number;
+}
+
+/** Each folder with each of its ancestors, itself included at distance 0. */
+export interface FolderAncestorsTable {
+  folder_id: string;
+  ancestor_id: string;
+  distance: number;
+}
+
+export type MemberType = 'ResourceAccount' | 'CloudAccount';
+
+export interface MembersTable {
+  id: string;
+  directory_id: string;
+  folder_id: string;
+  display_name: string;
+  account_name: string;
+  type: MemberType;
+  status: string;
+  join_method: string;
+  join_time: string;
+  modify_time: string;
+  payer_account_id: string | null;
+  resell_account_type: string;
+  /** Set by RemoveCloudAccount: the account no longer resolves. */
+  removed_at: string | null;
+  version: number;
+}
+
+export interface TagsTable {
+  resource_id: string;
+  tag_key: string;
+  tag_value: string;
+  position: number;
+}
+
+export type BindingKind = 'directory' | 'folder' | 'account';
+
+export interface ContactBindingsTable {
+  contact_id: string;
+  member_id: string;
+  member_kind: BindingKind;
+  created_at: string;
+}
+
+export interface ContactMessageTypesTable {
+  contact_id: string;
+  message_type: string;
+}
+
+export interface RetainedRecipientsTable {
+  account_id: string;
+  contact_id: string;
+  message_type: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  retained_at: string;
+}
+
+export type DeletionStatus = 'Deleting' | 'Failed';
+
+export interface ContactDeletionsTable {
+  contact_id: string;
+  directory_id: string;
+  status: DeletionStatus;
+  /** Who asked for the deletion, for the audit trail of the job's steps. */
+  actor: string;
+  started_at: string;
+  updated_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+}
+
+export type DeletionOutcome = 'Released' | 'Failed';
+
+export interface DeletionProgressTable {
+  contact_id: string;
+  account_id: string;
+  outcome: DeletionOutcome;
+  /** JSON array: the message types that would have lost their last verified recipient. */
+  message_types: string | null;
+  processed_at: string;
 }
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
@@ -113,4 +198,12 @@ export interface Database {
   verification_tokens: VerificationTokensTable;
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
+  folder_ancestors: FolderAncestorsTable;
+  members: MembersTable;
+  tags: TagsTable;
+  contact_bindings: ContactBindingsTable;
+  contact_message_types: ContactMessageTypesTable;
+  retained_recipients: RetainedRecipientsTable;
+  contact_deletions: ContactDeletionsTable;
+  deletion_progress: DeletionProgressTable;
 }

@@ -1,8 +1,8 @@
-/** Schema migrations, in order. Each runs once, inside Kysely's migrator, on every dialect. */
+/** 0001: accounts, directories, Root folders, AccessKeys, contacts, verification, outbox, audit. */
 import { type Kysely, sql } from 'kysely';
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
 
-const core: Migration = {
+export const core: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('accounts')
@@ -129,15 +129,5 @@ const core: Migration = {
       .on('audit_events')
       .columns(['contact_id', 'created_at'])
       .execute();
-  },
-};
-
-const migrations: Record<string, Migration> = {
-  '0001_core': core,
-};
-
-export const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return migrations;
   },
 };
