@@ -10,8 +10,8 @@ export interface Child {
   process: ChildProcess;
   /** Where the child's stdout and stderr go. */
   logFile: string;
-  /** Set once the process has exited. */
-  exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** Set once the process has exited, or could not be started. */
+  exited: { code: number | null; signal: NodeJS.Signals | null; error?: string } | undefined;
 }
 
 const running = new Set<Child>();
@@ -48,6 +48,10 @@ export function startChild(options: {
       handle.exited = { code, signal };
       running.delete(handle);
     });
+    child.once('error', (error) => {
+      handle.exited ??= { code: null, signal: null, error: error.message };
+      running.delete(handle);
+    });
     return handle;
   } finally {
     closeSync(fd);
@@ -81,7 +85,11 @@ export async function waitUntilReady(child: Child, path: string, timeoutMs = 30_
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const why = child.exited ? `exited (code ${child.exited.code}, signal ${child.exited.signal})` : `not ready after ${timeoutMs} ms (${lastError})`;
+  const why = child.exited
+    ? child.exited.error
+      ? `could not be started: ${child.exited.error}`
+      : `exited (code ${child.exited.code}, signal ${child.exited.signal})`
+    : `not ready after ${timeoutMs} ms (${lastError})`;
   throw new Error(`${child.name} ${why}\n--- ${child.logFile} (tail) ---\n${logTail(child)}`);
 }
 
@@ -113,7 +121,10 @@ export async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
   if (child.exited || child.process.pid === undefined) return;
   const exited = new Promise<void>((resolve) => {
     if (child.exited) resolve();
-    else child.process.once('exit', () => resolve());
+    else {
+      child.process.once('exit', () => resolve());
+      child.process.once('error', () => resolve());
+    }
   });
   child.process.kill('SIGTERM');
   const timer = setTimeout(() => {

@@ -12,11 +12,15 @@
  *   BENCH_CONNECTIONS  concurrent connections (default 32)
  *   BENCH_LOG_LEVELS   rdcontacts log levels to measure, comma-separated (default "warn,info";
  *                      info is the service's default level)
- *   BENCH_CPU_PROF     a directory: run every server child with --cpu-prof and keep the profiles there
- *                      (summarise one with `node --import tsx bench/profile-summary.ts <file>`)
+ *   BENCH_CPU_PROF     a directory: run every server child with --cpu-prof and keep the profiles there,
+ *                      one sub-directory per server; the main thread's profile is CPU.*.<pid>.0.*.cpuprofile
+ *                      (summarise it with `node --import tsx bench/profile-summary.ts <file>`)
+ *   BENCH_ACTIONS      which rdcontacts targets to measure: "get,update" (default), "get" or "update"
+ *   BENCH_RDCONTACTS_ROOT  another checkout to run the rdcontacts server from (A/B comparisons of a
+ *                      change to src/); its node_modules must be installed. Default: this checkout.
  *   BENCH_STRICT=1     exit 1 when a goal is missed
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,12 +33,18 @@ import { type Key, signRequest } from './sign.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** A setting that makes no sense: say so and stop, before anything is started. */
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
 function envInt(name: string, fallback: number, min: number, max: number): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, not "${text}"`);
+    fail(`${name} must be an integer from ${min} to ${max}, not "${text}"`);
   }
   return value;
 }
@@ -45,8 +55,14 @@ const connections = envInt('BENCH_CONNECTIONS', 32, 1, 500);
 const logLevels = (process.env.BENCH_LOG_LEVELS ?? 'warn,info').split(',').map((l) => l.trim()).filter(Boolean);
 const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const strict = process.env.BENCH_STRICT === '1';
+const actions = new Set((process.env.BENCH_ACTIONS ?? 'get,update').split(',').map((a) => a.trim().toLowerCase()).filter(Boolean));
+for (const action of actions) {
+  if (action !== 'get' && action !== 'update') fail(`unknown action "${action}" in BENCH_ACTIONS (get, update)`);
+}
+const serverRoot = process.env.BENCH_RDCONTACTS_ROOT ? resolve(process.env.BENCH_RDCONTACTS_ROOT) : repoRoot;
+if (!existsSync(join(serverRoot, 'src/cli/main.ts'))) fail(`no src/cli/main.ts under BENCH_RDCONTACTS_ROOT ${serverRoot}`);
 for (const level of logLevels) {
-  if (!/^(fatal|error|warn|info|debug|trace|silent)$/.test(level)) throw new Error(`unknown log level "${level}" in BENCH_LOG_LEVELS`);
+  if (!/^(fatal|error|warn|info|debug|trace|silent)$/.test(level)) fail(`unknown log level "${level}" in BENCH_LOG_LEVELS`);
 }
 
 const goals = { get: 0.5, update: 0.3 };
@@ -225,7 +241,9 @@ function log(line: string): void {
 }
 
 function nodeArgs(profileName: string): string[] {
-  return cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${profileName}.cpuprofile`] : [];
+  // One directory per server: the tsx loader thread writes a profile of its own (CPU.*.<pid>.<thread>.*.cpuprofile);
+  // the main thread's is the one with thread id 0.
+  return cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(cpuProfDir, profileName)] : [];
 }
 
 /** A contact name: letters only, 2–12 characters. */
@@ -237,7 +255,7 @@ function contactName(index: number): string {
 
 async function benchHello(tmp: string, key: Key, target: string): Promise<Measured> {
   const port = await freePort();
-  const name = target.replace(/\W+/g, '-');
+  const name = target.replace(/\W+/g, '-').replace(/-+$/, '');
   const child = startChild({
     name: target,
     port,
@@ -264,7 +282,7 @@ async function benchRdcontacts(tmp: string, key: Key, logLevel: string): Promise
   const child = startChild({
     name: `rdcontacts (log ${logLevel})`,
     port,
-    cwd: repoRoot,
+    cwd: serverRoot,
     args: [
       ...nodeArgs(`rdcontacts-${logLevel}`),
       '--import',
@@ -326,10 +344,14 @@ async function benchRdcontacts(tmp: string, key: Key, logLevel: string): Promise
     };
 
     const results: Measured[] = [];
-    results.push(await warmAndMeasure(`Get (log ${logLevel})`, port, key, { action: 'GetMessageContact', contactIds, holds }, child));
-    results.push(
-      await warmAndMeasure(`Update (log ${logLevel})`, port, key, { action: 'UpdateMessageContact', contactIds, holds }, child, resync),
-    );
+    if (actions.has('get')) {
+      results.push(await warmAndMeasure(`Get (log ${logLevel})`, port, key, { action: 'GetMessageContact', contactIds, holds }, child));
+    }
+    if (actions.has('update')) {
+      results.push(
+        await warmAndMeasure(`Update (log ${logLevel})`, port, key, { action: 'UpdateMessageContact', contactIds, holds }, child, resync),
+      );
+    }
     return results;
   } finally {
     await stopChild(child);
@@ -382,7 +404,8 @@ function report(helloBefore: Measured, helloAfter: Measured, others: Measured[])
   }
   process.stdout.write(
     `\nrdcontacts bench: ${durationS} s per target after ${warmupS} s warm-up, ${connections} connections, ` +
-      `autocannon in-process, servers in child processes, node ${process.version}\n\n${table(rows)}\n`,
+      `autocannon in-process, servers in child processes, node ${process.version}` +
+      `${serverRoot === repoRoot ? '' : `\nrdcontacts server from ${serverRoot}`}\n\n${table(rows)}\n`,
   );
 
   for (const m of all) {
@@ -446,6 +469,7 @@ function report(helloBefore: Measured, helloAfter: Measured, others: Measured[])
 
 async function main(): Promise<number> {
   const tmp = mkdtempSync(join(tmpdir(), 'rdcontacts-bench-'));
+  // Synchronous, so that it also runs on a signal, an uncaught error, or any other way out.
   const cleanUp = () => {
     killAllNow();
     rmSync(tmp, { recursive: true, force: true });
@@ -457,7 +481,7 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  process.once('exit', killAllNow);
+  process.once('exit', cleanUp);
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 
   const key: Key = {

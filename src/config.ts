@@ -9,6 +9,8 @@ export interface Config {
   /** Calls per second per account and action, or 0 for no throttling. */
   throttlePerSecond: number;
   maxContactsPerDirectory: number;
+  maxMembersPerDirectory: number;
+  maxFoldersPerDirectory: number;
   phoneCountryCodes: string[];
   verificationTtlSeconds: number;
   sendsPerMinutePerAddress: number;
@@ -27,6 +29,8 @@ export const defaults = {
   databaseUrl: 'sqlite:./data/rdcontacts.db',
   throttle: '20',
   maxContactsPerDirectory: 20,
+  maxMembersPerDirectory: 20,
+  maxFoldersPerDirectory: 100,
   phoneCountryCodes: '86',
   verificationTtlSeconds: 86_400,
   sendsPerMinutePerAddress: 10,
@@ -46,6 +50,8 @@ export const settings = {
   publicUrl: { flag: '--public-url <url>', env: 'RDC_PUBLIC_URL', help: 'base of links in messages (default http://<host>:<port>)' },
   throttle: { flag: '--throttle <calls-per-second|off>', env: 'RDC_THROTTLE', help: 'calls per second per account and action' },
   maxContacts: { flag: '--max-contacts <number>', env: 'RDC_MAX_CONTACTS', help: 'contacts per resource directory' },
+  maxMembers: { flag: '--max-members <number>', env: 'RDC_MAX_MEMBERS', help: 'member accounts per resource directory' },
+  maxFolders: { flag: '--max-folders <number>', env: 'RDC_MAX_FOLDERS', help: 'folders per resource directory, Root not counted' },
   phoneCountryCodes: { flag: '--phone-country-codes <list>', env: 'RDC_PHONE_COUNTRY_CODES', help: 'allowed phone country codes, comma-separated' },
   verificationTtl: { flag: '--verification-ttl <seconds>', env: 'RDC_VERIFICATION_TTL', help: 'lifetime of a verification link' },
   sendsPerMinute: { flag: '--sends-per-minute <number>', env: 'RDC_SENDS_PER_MINUTE', help: 'verification messages per minute to one address' },
@@ -88,6 +94,8 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
     publicUrl,
     throttlePerSecond,
     maxContactsPerDirectory: integer('max-contacts', pick('maxContacts') ?? String(defaults.maxContactsPerDirectory), 1),
+    maxMembersPerDirectory: integer('max-members', pick('maxMembers') ?? String(defaults.maxMembersPerDirectory), 1),
+    maxFoldersPerDirectory: integer('max-folders', pick('maxFolders') ?? String(defaults.maxFoldersPerDirectory), 1),
     phoneCountryCodes,
     verificationTtlSeconds: integer('verification-ttl', pick('verificationTtl') ?? String(defaults.verificationTtlSeconds), 1),
     sendsPerMinutePerAddress: integer('sends-per-minute', pick('sendsPerMinute') ?? String(defaults.sendsPerMinutePerAddress), 1),

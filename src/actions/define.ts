@@ -6,6 +6,9 @@ import { ApiError, type ErrorCode, errorCatalogue } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ContactService } from '../domain/contacts.js';
 import type { VerificationService } from '../domain/verification.js';
+import type { BindingService } from '../domain/bindings.js';
+import type { DirectoryService } from '../domain/directory/service.js';
+import type { RecipientService } from '../domain/recipients.js';
 import { listParam } from '../wire/params.js';
 
 export interface ParamSpec {
@@ -34,6 +37,9 @@ export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]:
 export interface Services {
   contacts: ContactService;
   verification: VerificationService;
+  directory: DirectoryService;
+  bindings: BindingService;
+  recipients: RecipientService;
 }
 
 export interface ActionContext {

@@ -73,6 +73,77 @@ export const errorCatalogue = {
     'For the same account, the number of verification codes sent exceeds the limit.',
   ],
   'LimitExceeded.Contacts': [400, 'The maximum number of contacts in the resource directory exceeds the limit.'],
+  'InvalidParameter.Member': [400, 'The Member is invalid.'],
+
+  // ── Bindings (spec api.md §4.9, §4.10) ─────────────────────────────────────────────────────
+  'MissingParameter.Members': [400, 'You must specify Members.'],
+  'InvalidParameter.Members': [400, 'The Members is invalid.'],
+  'InvalidParameter.Members.Duplicate': [400, 'The Members contains duplicate values.'],
+  'InvalidParameter.Members.Length': [400, 'The maximum number of Members exceeds the limit.'],
+  'LimitExceeded.ContactMembers': [400, 'The maximum number of contact members exceeds the limit.'],
+  InvalidMember: [400, 'The member does not exist in the resource directory.'],
+
+  // ── Directory: shared (spec directory.md §2.6) ─────────────────────────────────────────────
+  'EntityNotExists.Folder': [404, 'The resource directory folder does not exist.'],
+  'EntityNotExists.Account': [404, 'This resource directory account does not exist.'],
+  'MissingParameter.FolderId': [400, 'You must specify FolderId.'],
+  'InvalidParameter.FolderId': [400, 'The FolderId is invalid.'],
+  'InvalidParameter.ParentFolderId': [400, 'The ParentFolderId is invalid.'],
+  'MissingParameter.AccountId': [400, 'You must specify AccountId.'],
+  'InvalidParameter.AccountId': [400, 'The AccountId is invalid.'],
+  'InvalidParameter.Tag': [400, 'The Tag is invalid.'],
+  'InvalidParameter.MaxResults': [400, 'The MaxResults is invalid.'],
+  'InvalidParameter.NextToken': [400, 'The NextToken is invalid.'],
+  'InvalidParameter.IncludeTags': [400, 'The IncludeTags is invalid.'],
+  'InvalidParameter.DryRun': [400, 'The DryRun is invalid.'],
+
+  // ── Directory: EnableResourceDirectory ─────────────────────────────────────────────────────
+  'MissingParameter.EnableMode': [400, 'You must specify EnableMode.'],
+  'InvalidParameter.EnableMode': [400, 'The EnableMode is invalid.'],
+  'EntityAlreadyExists.ResourceDirectory': [
+    409,
+    'The resource directory for the account is already enabled. We recommend that you do not enable the resource directory again.',
+  ],
+
+  // ── Directory: folders ─────────────────────────────────────────────────────────────────────
+  'MissingParameter.Folder.Name': [400, 'You must specify the resource folder name.'],
+  'InvalidParameter.Folder.Name': [400, 'The Name of folder is invalid.'],
+  'InvalidParameter.Folder.Name.Length': [400, 'The Name of folder exceeds the length limit.'],
+  'InvalidParameter.Folder.Name.AlreadyUsed': [
+    400,
+    'The name already exists under the same parent. Please change to another name.',
+  ],
+  'LimitExceeded.Folder.Depth': [409, 'The folder depth exceeds the limit of 5.'],
+  'QuotaExceeded.Folder.Count': [409, 'The number of folders exceeds the quota.'],
+  'DeleteConflict.Folder.SubFolder': [409, 'This folder has sub folders.'],
+  'DeleteConflict.Folder.Account': [409, 'This folder has accounts.'],
+  'MissingParameter.ChildId': [400, 'You must specify ChildId.'],
+  'InvalidParameter.ChildId': [400, 'The ChildId is invalid.'],
+
+  // ── Directory: member accounts ─────────────────────────────────────────────────────────────
+  'MissingParameter.Account.DisplayName': [400, 'You must specify DisplayName.'],
+  'InvalidParameter.Account.DisplayName': [400, 'The DisplayName of account is invalid.'],
+  'InvalidParameter.Account.DisplayName.Length': [400, 'The DisplayName of the account exceeds the length limit.'],
+  'InvalidParameter.Account.DisplayName.AlreadyUsed': [409, 'The displayname of account has been used.'],
+  'InvalidParameter.Account.AccountNamePrefix': [400, 'The account name prefix is invalid.'],
+  'InvalidParameter.Account.AccountNamePrefix.Length': [400, 'The account name prefix exceeds the length limit.'],
+  'EntityAlreadyExists.ResourceDirectory.Account': [
+    409,
+    'The email address that the system generates when you create a member account already exists. Try again later.',
+  ],
+  'InvalidParameter.PayerAccountId': [400, 'The PayerAccountId is invalid.'],
+  'NotSupport.PayerAccountInAnotherResourceDirectory': [
+    409,
+    'The specified settlement account does not exist in the resource directory. You must specify a valid settlement account.',
+  ],
+  'InvalidParameter.ResellAccountType': [400, 'The ResellAccountType is invalid.'],
+  'LimitExceeded.Account': [409, 'The maximum number of member accounts in a resource directory exceeds the limit.'],
+  'MissingParameter.DestinationFolderId': [400, 'You must specify DestinationFolderId.'],
+  'InvalidParameter.DestinationFolderId': [400, 'The DestinationFolderId is invalid.'],
+  AccountTypeOrStatusMismatch: [409, 'You cannot perform the action on the member account.'],
+  MissingDisplayNameOrAccountType: [409, 'Either display name or account type must be specified.'],
+  'InvalidParameter.NewAccountType': [400, 'The NewAccountType is invalid.'],
+  AccountTypeMismatch: [409, 'The type or status of the member account cannot satisfy the current operation.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -7,6 +7,9 @@ import { ContactService } from '../domain/contacts.js';
 import { ApiError, isApiError } from '../domain/errors.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { VerificationService } from '../domain/verification.js';
+import { BindingService } from '../domain/bindings.js';
+import { DirectoryService } from '../domain/directory/service.js';
+import { RecipientService } from '../domain/recipients.js';
 import type { Store } from '../store/store.js';
 import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
 import { MemoryReplayGuard } from '../wire/replay-guard.js';
@@ -38,7 +41,10 @@ export function createServices(store: Store, config: Config, clock: Clock): Serv
     sendsPerDayPerAccount: config.sendsPerDayPerAccount,
     publicUrl: config.publicUrl,
   });
-  return { contacts, verification };
+  const directory = new DirectoryService(store, clock, config);
+  const bindings = new BindingService(store, clock);
+  const recipients = new RecipientService(store, clock);
+  return { contacts, verification, directory, bindings, recipients };
 }
 
 function credentialLookup(store: Store): CredentialLookup {
@@ -77,7 +83,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     logger:
       options.logger ?? {
         level: config.logLevel,
-        redact: { paths: ['*.AccessKeySecret', '*.accessKeySecret', '*.secret', 'req.headers.authorization'], censor: '[hidden]' },
+        redact: { paths: ['AccessKeySecret', 'secret', 'req.headers.authorization'], censor: '[hidden]' },
       },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,

@@ -3,6 +3,10 @@
  * transaction). Every query here is dialect-neutral.
  */
 import type { Kysely, Selectable } from 'kysely';
+import { BindingRepository } from './binding-repositories.js';
+import { CompiledQueries, slot } from './compiled.js';
+import { RecipientQueries } from './recipient-queries.js';
+import { TreeRepository } from './tree-repositories.js';
 import type {
   AccessKeyStatus,
   AccessKeysTable,
@@ -23,7 +27,10 @@ export type TokenRow = Selectable<VerificationTokensTable>;
 export type AuditRow = Selectable<AuditEventsTable>;
 
 export class ContactRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries,
+  ) {}
 
   private selectWithPending() {
     return this.db
@@ -47,11 +54,17 @@ export class ContactRepository {
 
   /** A contact of the directory that has not been deleted. */
   async findVisible(directoryId: string, contactId: string): Promise<ContactRow | undefined> {
-    return this.selectWithPending()
-      .where('contacts.id', '=', contactId)
-      .where('contacts.directory_id', '=', directoryId)
-      .where('contacts.lifecycle', '<>', 'Deleted')
-      .executeTakeFirst();
+    const result = await this.queries.run<ContactRow>(
+      this.db,
+      'contacts.findVisible',
+      () =>
+        this.selectWithPending()
+          .where('contacts.id', '=', slot('contactId'))
+          .where('contacts.directory_id', '=', slot('directoryId'))
+          .where('contacts.lifecycle', '<>', 'Deleted'),
+      { contactId, directoryId },
+    );
+    return result.rows[0];
   }
 
   async findById(contactId: string): Promise<ContactRow | undefined> {
@@ -113,13 +126,19 @@ export class ContactRepository {
     expectedVersion: number,
     changes: Partial<Omit<ContactsTable, 'id' | 'version'>>,
   ): Promise<boolean> {
-    const result = await this.db
-      .updateTable('contacts')
-      .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
-      .where('id', '=', contactId)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const columns = (Object.keys(changes) as (keyof typeof changes)[]).filter((c) => changes[c] !== undefined).sort();
+    const result = await this.queries.run(
+      this.db,
+      `contacts.updateIfVersion:${columns.join(',')}`,
+      () =>
+        this.db
+          .updateTable('contacts')
+          .set((eb) => ({ ...Object.fromEntries(columns.map((c) => [c, slot(c)])), version: eb('version', '+', 1) }))
+          .where('id', '=', slot('contactId'))
+          .where('version', '=', slot('expectedVersion') as unknown as number),
+      { ...changes, contactId, expectedVersion },
+    );
+    return Number(result.numAffectedRows) === 1;
   }
 }
 
@@ -231,10 +250,19 @@ export class OutboxRepository {
 }
 
 export class AuditRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries,
+  ) {}
 
   async insert(row: AuditEventsTable): Promise<void> {
-    await this.db.insertInto('audit_events').values(row).execute();
+    const columns = (Object.keys(row) as (keyof AuditEventsTable)[]).filter((c) => row[c] !== undefined).sort();
+    await this.queries.run(
+      this.db,
+      `audit.insert:${columns.join(',')}`,
+      () => this.db.insertInto('audit_events').values(Object.fromEntries(columns.map((c) => [c, slot(c)])) as unknown as AuditEventsTable),
+      row as unknown as Record<string, unknown>,
+    );
   }
 
   async list(filter: { contactId?: string; directoryId?: string; limit: number }): Promise<AuditRow[]> {
@@ -246,17 +274,26 @@ export class AuditRepository {
 }
 
 export class AccessKeyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries,
+  ) {}
 
   /** The key with the directory its account manages. */
   async find(accessKeyId: string): Promise<AccessKeyRow | undefined> {
-    return this.db
-      .selectFrom('access_keys')
-      .leftJoin('directories', 'directories.master_account_id', 'access_keys.account_id')
-      .selectAll('access_keys')
-      .select('directories.id as directory_id')
-      .where('access_keys.id', '=', accessKeyId)
-      .executeTakeFirst();
+    const result = await this.queries.run<AccessKeyRow>(
+      this.db,
+      'accessKeys.find',
+      () =>
+        this.db
+          .selectFrom('access_keys')
+          .leftJoin('directories', 'directories.master_account_id', 'access_keys.account_id')
+          .selectAll('access_keys')
+          .select('directories.id as directory_id')
+          .where('access_keys.id', '=', slot('accessKeyId')),
+      { accessKeyId },
+    );
+    return result.rows[0];
   }
 
   async insert(row: AccessKeysTable): Promise<void> {
@@ -336,16 +373,23 @@ export interface Repositories {
   audit: AuditRepository;
   accessKeys: AccessKeyRepository;
   directory: DirectoryRepository;
+  tree: TreeRepository;
+  bindings: BindingRepository;
+  recipients: RecipientQueries;
 }
 
-export function repositories(db: Kysely<Database>): Repositories {
+/** `queries`: one per store, shared by the database and its transactions. */
+export function repositories(db: Kysely<Database>, queries: CompiledQueries = new CompiledQueries()): Repositories {
   return {
-    contacts: new ContactRepository(db),
+    contacts: new ContactRepository(db, queries),
     pendingTargets: new PendingTargetRepository(db),
     tokens: new VerificationTokenRepository(db),
     outbox: new OutboxRepository(db),
-    audit: new AuditRepository(db),
-    accessKeys: new AccessKeyRepository(db),
+    audit: new AuditRepository(db, queries),
+    accessKeys: new AccessKeyRepository(db, queries),
     directory: new DirectoryRepository(db),
+    tree: new TreeRepository(db),
+    bindings: new BindingRepository(db),
+    recipients: new RecipientQueries(db),
   };
 }

@@ -1,6 +1,7 @@
 /** The store: the one interface the domain and the wire reach persistence through. */
 import type { Kysely } from 'kysely';
 import { openDatabase } from './database.js';
+import { CompiledQueries } from './compiled.js';
 import { type Repositories, repositories } from './repositories.js';
 import type { Database } from './schema.js';
 
@@ -11,9 +12,10 @@ export interface Store extends Repositories {
 }
 
 export function storeOver(db: Kysely<Database>): Store {
+  const queries = new CompiledQueries();
   return {
-    ...repositories(db),
-    transaction: (work) => db.transaction().execute((tx) => work(repositories(tx))),
+    ...repositories(db, queries),
+    transaction: (work) => db.transaction().execute((tx) => work(repositories(tx, queries))),
     close: () => db.destroy(),
   };
 }
