@@ -74,6 +74,7 @@ export const errorCatalogue = {
   ],
   'LimitExceeded.Contacts': [400, 'The maximum number of contacts in the resource directory exceeds the limit.'],
   'InvalidParameter.Member': [400, 'The Member is invalid.'],
+  'InvalidParameter.MessageType': [400, 'The MessageType is invalid.'],
 
   // ── Bindings (spec api.md §4.9, §4.10) ─────────────────────────────────────────────────────
   'MissingParameter.Members': [400, 'You must specify Members.'],

@@ -67,3 +67,16 @@ export async function rootFolderOf(store: Store, directoryId: string): Promise<s
   const row = await store.tree.db.selectFrom('directories').select('root_folder_id').where('id', '=', directoryId).executeTakeFirstOrThrow();
   return row.root_folder_id;
 }
+
+/** Binds a contact straight in the store (what AssociateMembers records). */
+export async function bindContact(
+  store: Store,
+  contactId: string,
+  memberId: string,
+  kind: 'directory' | 'folder' | 'account',
+): Promise<void> {
+  await store.tree.db
+    .insertInto('contact_bindings')
+    .values({ contact_id: contactId, member_id: memberId, member_kind: kind, created_at: new Date().toISOString() })
+    .execute();
+}
