@@ -12,7 +12,7 @@ import type { RecipientService } from '../domain/recipients.js';
 import { listParam } from '../wire/params.js';
 
 export interface ParamSpec {
-  kind: 'string' | 'integer' | 'boolean' | 'list';
+  kind: 'string' | 'integer' | 'boolean' | 'list' | 'tags';
   min?: number;
   max?: number;
 }
@@ -22,7 +22,15 @@ export const param = {
   integer: (min: number, max: number): { kind: 'integer'; min: number; max: number } => ({ kind: 'integer', min, max }),
   boolean: (): { kind: 'boolean' } => ({ kind: 'boolean' }),
   list: (): { kind: 'list' } => ({ kind: 'list' }),
+  /** `Name.N.Key` / `Name.N.Value` pairs (N 1-based, gaps tolerated), in N order; checked by the domain. */
+  tags: (): { kind: 'tags' } => ({ kind: 'tags' }),
 };
+
+/** One `Tag.N` item as it arrived: a Key-less item has key `undefined`, a Value-less one value `undefined`. */
+export interface TagParam {
+  key: string | undefined;
+  value: string | undefined;
+}
 
 type ValueOf<S extends ParamSpec> = S['kind'] extends 'string'
   ? string
@@ -30,7 +38,9 @@ type ValueOf<S extends ParamSpec> = S['kind'] extends 'string'
     ? number
     : S['kind'] extends 'boolean'
       ? boolean
-      : string[];
+      : S['kind'] extends 'tags'
+        ? TagParam[]
+        : string[];
 
 export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]: ValueOf<P[K]> | undefined };
 
@@ -75,6 +85,10 @@ export function coerceParams(
 ): ParamValues<Record<string, ParamSpec>> {
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
+    if (spec.kind === 'tags') {
+      values[name] = tagsParam(raw, name);
+      continue;
+    }
     if (spec.kind === 'list') {
       const list = listParam(raw, name)?.filter((item) => item !== '');
       values[name] = list && list.length > 0 ? list : undefined;
@@ -99,4 +113,21 @@ export function coerceParams(
     }
   }
   return values as ParamValues<Record<string, ParamSpec>>;
+}
+
+/** Every `name.N.Key` / `name.N.Value` of the request, grouped by N and ordered by it; undefined when none. */
+function tagsParam(raw: Readonly<Record<string, string>>, name: string): TagParam[] | undefined {
+  const pattern = new RegExp(`^${name}\\.(\\d{1,6})\\.(Key|Value)$`);
+  const items = new Map<number, TagParam>();
+  for (const [key, text] of Object.entries(raw)) {
+    const match = pattern.exec(key);
+    if (!match) continue;
+    const index = Number(match[1]);
+    const item = items.get(index) ?? { key: undefined, value: undefined };
+    if (match[2] === 'Key') item.key = text;
+    else item.value = text;
+    items.set(index, item);
+  }
+  if (items.size === 0) return undefined;
+  return [...items.entries()].sort((a, b) => a[0] - b[0]).map(([, item]) => item);
 }

@@ -25,13 +25,19 @@ function itemName(listName: string): string {
   return itemNames[listName] ?? (listName.endsWith('s') ? listName.slice(0, -1) : 'Item');
 }
 
-/** JSON arrays become a wrapper element holding one item element per value. */
-function toXmlTree(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toXmlTree);
+/**
+ * JSON arrays become a wrapper element holding one item element per value, except in a wrapped list
+ * (the directory family's `{"Folders":{"Folder":[…]}}`): there the object already is the wrapper, so
+ * the array under `Folder` inside `Folders` becomes repeated `<Folder>` elements.
+ */
+function toXmlTree(value: unknown, parentKey?: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => toXmlTree(item));
   if (value === null || typeof value !== 'object') return value;
   const tree: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
-    tree[key] = Array.isArray(child) ? { [itemName(key)]: child.map(toXmlTree) } : toXmlTree(child);
+    if (!Array.isArray(child)) tree[key] = toXmlTree(child, key);
+    else if (parentKey === `${key}s`) tree[key] = child.map((item) => toXmlTree(item));
+    else tree[key] = { [itemName(key)]: child.map((item) => toXmlTree(item)) };
   }
   return tree;
 }

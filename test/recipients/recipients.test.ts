@@ -15,7 +15,7 @@ for (const backend of backends) {
     let server: TestServer;
     let client: ApiClient;
     let pop: ApiClient;
-    const ids: Record<string, string> = {};
+    const ids = {} as Record<'root' | 'a' | 'b' | 'c' | 'm1' | 'm2' | 'm3' | 'alice' | 'bob' | 'carol' | 'dave', string>;
 
     async function contact(name: string, types: string[], verified: boolean): Promise<string> {
       const email = `${name}@example.com`;

@@ -8,7 +8,8 @@ import type { Migration } from 'kysely/migration';
 export const directory: Migration = {
   async up(db: Kysely<any>) {
     await db.schema.alterTable('folders').addColumn('depth', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-    await db.schema.createIndex('folders_parent').on('folders').columns(['parent_folder_id', 'name']).execute();
+    // Folder names are unique under one parent (case-sensitive); the index settles concurrent creates.
+    await db.schema.createIndex('folders_parent').on('folders').columns(['parent_folder_id', 'name']).unique().execute();
 
     // Every folder with each of its ancestors, itself included at distance 0.
     await db.schema
@@ -72,6 +73,8 @@ export const directory: Migration = {
       .addColumn('member_id', 'varchar(32)', (c) => c.notNull())
       .addColumn('member_kind', 'varchar(16)', (c) => c.notNull())
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      // Binding order within one contact (several IDs bound by one call share created_at).
+      .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
       .addPrimaryKeyConstraint('contact_bindings_pk', ['contact_id', 'member_id'])
       .execute();
     await db.schema.createIndex('contact_bindings_member').on('contact_bindings').columns(['member_id', 'contact_id']).execute();
