@@ -2,7 +2,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, type QueryResult, SqliteDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -43,9 +43,50 @@ export async function openDatabase(url: string): Promise<Kysely<Database>> {
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   await migrate(db);
+  direct.set(db, sqliteDirect(sqlite, statements));
   return db;
+}
+
+/**
+ * What the store may do below Kysely on a database opened here (a seam: other dialects have none,
+ * and the store then goes through Kysely for everything).
+ */
+export interface DirectAccess {
+  /**
+   * Runs a compiled query at once when no transaction holds the connection, skipping Kysely's
+   * connection hand-off; undefined when one does (the caller then waits its turn through Kysely).
+   */
+  run(sql: string, parameters: readonly unknown[]): QueryResult<any> | undefined;
+  /**
+   * A number that changes whenever another connection (another process: the CLI) has committed
+   * to the database since the last call; not changed by this connection's own commits.
+   */
+  foreignCommits(): number;
+}
+
+const direct = new WeakMap<Kysely<any>, DirectAccess>();
+
+export function directAccessOf(db: Kysely<any>): DirectAccess | undefined {
+  return direct.get(db);
+}
+
+function sqliteDirect(sqlite: SQLite.Database, statements: { prepare(sql: string): SQLite.Statement }): DirectAccess {
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  return {
+    run(sql, parameters) {
+      // Between BEGIN and COMMIT of a Kysely transaction, which may await between its statements:
+      // running here would read its uncommitted writes or slip a statement into it.
+      if (sqlite.inTransaction) return undefined;
+      const statement = statements.prepare(sql);
+      if (statement.reader) return { rows: statement.all(parameters) };
+      const { changes, lastInsertRowid } = statement.run(parameters);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    },
+    foreignCommits: () => dataVersion.get() as number,
+  };
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

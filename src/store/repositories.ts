@@ -93,14 +93,21 @@ export class ContactRepository {
   }
 
   async nameTaken(directoryId: string, name: string, exceptContactId?: string): Promise<boolean> {
-    let query = this.db
-      .selectFrom('contacts')
-      .select('id')
-      .where('directory_id', '=', directoryId)
-      .where('name', '=', name)
-      .where('lifecycle', '<>', 'Deleted');
-    if (exceptContactId) query = query.where('id', '<>', exceptContactId);
-    return (await query.executeTakeFirst()) !== undefined;
+    const result = await this.queries.run(
+      this.db,
+      exceptContactId ? 'contacts.nameTaken:except' : 'contacts.nameTaken',
+      () => {
+        const query = this.db
+          .selectFrom('contacts')
+          .select('id')
+          .where('directory_id', '=', slot('directoryId'))
+          .where('name', '=', slot('name'))
+          .where('lifecycle', '<>', 'Deleted');
+        return (exceptContactId ? query.where('id', '<>', slot('exceptContactId')) : query).limit(1);
+      },
+      { directoryId, name, exceptContactId },
+    );
+    return result.rows.length > 0;
   }
 
   async insert(row: ContactsTable): Promise<void> {
@@ -109,12 +116,22 @@ export class ContactRepository {
 
   /** Keeps the contact's message types as rows (for coverage queries) in step with the contact. */
   async setMessageTypes(contactId: string, types: readonly string[]): Promise<void> {
-    await this.db.deleteFrom('contact_message_types').where('contact_id', '=', contactId).execute();
+    await this.queries.run(
+      this.db,
+      'contacts.clearMessageTypes',
+      () => this.db.deleteFrom('contact_message_types').where('contact_id', '=', slot('contactId')),
+      { contactId },
+    );
     if (types.length === 0) return;
-    await this.db
-      .insertInto('contact_message_types')
-      .values(types.map((type) => ({ contact_id: contactId, message_type: type })))
-      .execute();
+    await this.queries.run(
+      this.db,
+      `contacts.insertMessageTypes:${types.length}`,
+      () =>
+        this.db
+          .insertInto('contact_message_types')
+          .values(types.map((_, i) => ({ contact_id: slot('contactId'), message_type: slot(`type${i}`) }))),
+      { contactId, ...Object.fromEntries(types.map((type, i) => [`type${i}`, type])) },
+    );
   }
 
   /**
@@ -143,15 +160,34 @@ export class ContactRepository {
 }
 
 export class PendingTargetRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries,
+  ) {}
 
   async put(row: PendingTargetsTable): Promise<void> {
     await this.remove(row.contact_id, row.kind);
-    await this.db.insertInto('pending_targets').values(row).execute();
+    await this.queries.run(
+      this.db,
+      'pendingTargets.insert',
+      () =>
+        this.db.insertInto('pending_targets').values({
+          contact_id: slot('contact_id'),
+          kind: slot('kind') as TargetKind,
+          target: slot('target'),
+          created_at: slot('created_at'),
+        }),
+      { contact_id: row.contact_id, kind: row.kind, target: row.target, created_at: row.created_at },
+    );
   }
 
   async remove(contactId: string, kind: TargetKind): Promise<void> {
-    await this.db.deleteFrom('pending_targets').where('contact_id', '=', contactId).where('kind', '=', kind).execute();
+    await this.queries.run(
+      this.db,
+      'pendingTargets.remove',
+      () => this.db.deleteFrom('pending_targets').where('contact_id', '=', slot('contactId')).where('kind', '=', slot('kind') as TargetKind),
+      { contactId, kind },
+    );
   }
 
   async removeAll(contactId: string): Promise<void> {
@@ -180,7 +216,10 @@ export class PendingTargetRepository {
 }
 
 export class VerificationTokenRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries,
+  ) {}
 
   async insert(row: VerificationTokensTable): Promise<void> {
     await this.db.insertInto('verification_tokens').values(row).execute();
@@ -192,13 +231,19 @@ export class VerificationTokenRepository {
 
   /** Retires every still-pending token of a contact (optionally of one kind) into `state`. */
   async retire(contactId: string, state: Exclude<TokenState, 'Pending' | 'Used'>, kind?: TargetKind): Promise<void> {
-    let query = this.db
-      .updateTable('verification_tokens')
-      .set({ state })
-      .where('contact_id', '=', contactId)
-      .where('state', '=', 'Pending');
-    if (kind) query = query.where('kind', '=', kind);
-    await query.execute();
+    await this.queries.run(
+      this.db,
+      kind ? 'tokens.retire:kind' : 'tokens.retire',
+      () => {
+        const query = this.db
+          .updateTable('verification_tokens')
+          .set({ state: slot('state') as TokenState })
+          .where('contact_id', '=', slot('contactId'))
+          .where('state', '=', 'Pending');
+        return kind ? query.where('kind', '=', slot('kind') as TargetKind) : query;
+      },
+      { state, contactId, kind },
+    );
   }
 
   /** Marks a pending token used; false if it was not pending any more. */
@@ -279,8 +324,14 @@ export class AccessKeyRepository {
     private readonly queries: CompiledQueries,
   ) {}
 
-  /** The key with the directory its account manages. */
+  /**
+   * The key with the directory its account manages. Kept in memory once its account manages a
+   * directory (directories are never removed); any write to AccessKeys, here or by another
+   * process, empties that memory.
+   */
   async find(accessKeyId: string): Promise<AccessKeyRow | undefined> {
+    const cached = this.queries.accessKeys.get(accessKeyId);
+    if (cached.row !== undefined) return { ...(cached.row as AccessKeyRow) };
     const result = await this.queries.run<AccessKeyRow>(
       this.db,
       'accessKeys.find',
@@ -293,11 +344,23 @@ export class AccessKeyRepository {
           .where('access_keys.id', '=', slot('accessKeyId')),
       { accessKeyId },
     );
-    return result.rows[0];
+    const row = result.rows[0];
+    if (row !== undefined && row.directory_id !== null) cached.fill({ ...row });
+    return row;
+  }
+
+  /** Runs a write to AccessKeys, forgetting the cached keys before it and after it. */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    this.queries.accessKeys.invalidate();
+    try {
+      return await write();
+    } finally {
+      this.queries.accessKeys.invalidate();
+    }
   }
 
   async insert(row: AccessKeysTable): Promise<void> {
-    await this.db.insertInto('access_keys').values(row).execute();
+    await this.writing(() => this.db.insertInto('access_keys').values(row).execute());
   }
 
   async list(): Promise<Selectable<AccessKeysTable>[]> {
@@ -305,12 +368,14 @@ export class AccessKeyRepository {
   }
 
   async setStatus(accessKeyId: string, status: AccessKeyStatus): Promise<boolean> {
-    const result = await this.db.updateTable('access_keys').set({ status }).where('id', '=', accessKeyId).executeTakeFirst();
+    const result = await this.writing(() =>
+      this.db.updateTable('access_keys').set({ status }).where('id', '=', accessKeyId).executeTakeFirst(),
+    );
     return Number(result.numUpdatedRows) === 1;
   }
 
   async remove(accessKeyId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('access_keys').where('id', '=', accessKeyId).executeTakeFirst();
+    const result = await this.writing(() => this.db.deleteFrom('access_keys').where('id', '=', accessKeyId).executeTakeFirst());
     return Number(result.numDeletedRows) === 1;
   }
 }
@@ -382,8 +447,8 @@ export interface Repositories {
 export function repositories(db: Kysely<Database>, queries: CompiledQueries = new CompiledQueries()): Repositories {
   return {
     contacts: new ContactRepository(db, queries),
-    pendingTargets: new PendingTargetRepository(db),
-    tokens: new VerificationTokenRepository(db),
+    pendingTargets: new PendingTargetRepository(db, queries),
+    tokens: new VerificationTokenRepository(db, queries),
     outbox: new OutboxRepository(db),
     audit: new AuditRepository(db, queries),
     accessKeys: new AccessKeyRepository(db, queries),

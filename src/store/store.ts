@@ -1,6 +1,6 @@
 /** The store: the one interface the domain and the wire reach persistence through. */
 import type { Kysely } from 'kysely';
-import { openDatabase } from './database.js';
+import { directAccessOf, openDatabase } from './database.js';
 import { CompiledQueries } from './compiled.js';
 import { type Repositories, repositories } from './repositories.js';
 import type { Database } from './schema.js';
@@ -12,7 +12,7 @@ export interface Store extends Repositories {
 }
 
 export function storeOver(db: Kysely<Database>): Store {
-  const queries = new CompiledQueries();
+  const queries = new CompiledQueries(directAccessOf(db));
   return {
     ...repositories(db, queries),
     transaction: (work) => db.transaction().execute((tx) => work(repositories(tx, queries))),
