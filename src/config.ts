@@ -16,6 +16,10 @@ export interface Config {
   sendsPerMinutePerAddress: number;
   sendsPerDayPerAccount: number;
   maxSkewSeconds: number;
+  /** Member accounts a deletion job decides per transaction. */
+  deletionBatchSize: number;
+  /** Pause between two steps of a deletion job (pacing), in milliseconds. */
+  deletionStepDelayMs: number;
   maxQueryBytes: number;
   maxBodyBytes: number;
   maxHeaderBytes: number;
@@ -36,6 +40,8 @@ export const defaults = {
   sendsPerMinutePerAddress: 10,
   sendsPerDayPerAccount: 100,
   maxSkewSeconds: 900,
+  deletionBatchSize: 10,
+  deletionStepDelayMs: 0,
   maxQueryBytes: 16 * 1024,
   maxBodyBytes: 64 * 1024,
   maxHeaderBytes: 16 * 1024,
@@ -56,6 +62,8 @@ export const settings = {
   verificationTtl: { flag: '--verification-ttl <seconds>', env: 'RDC_VERIFICATION_TTL', help: 'lifetime of a verification link' },
   sendsPerMinute: { flag: '--sends-per-minute <number>', env: 'RDC_SENDS_PER_MINUTE', help: 'verification messages per minute to one address' },
   sendsPerDay: { flag: '--sends-per-day <number>', env: 'RDC_SENDS_PER_DAY', help: 'verification messages per day per account' },
+  deletionBatchSize: { flag: '--deletion-batch-size <number>', env: 'RDC_DELETION_BATCH_SIZE', help: 'member accounts a deletion job decides per transaction' },
+  deletionStepDelay: { flag: '--deletion-step-delay <ms>', env: 'RDC_DELETION_STEP_DELAY', help: 'pause between two steps of a deletion job, milliseconds' },
   logLevel: { flag: '--log-level <level>', env: 'RDC_LOG_LEVEL', help: 'fatal, error, warn, info, debug or silent' },
 } as const;
 
@@ -101,6 +109,8 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
     sendsPerMinutePerAddress: integer('sends-per-minute', pick('sendsPerMinute') ?? String(defaults.sendsPerMinutePerAddress), 1),
     sendsPerDayPerAccount: integer('sends-per-day', pick('sendsPerDay') ?? String(defaults.sendsPerDayPerAccount), 1),
     maxSkewSeconds: defaults.maxSkewSeconds,
+    deletionBatchSize: integer('deletion-batch-size', pick('deletionBatchSize') ?? String(defaults.deletionBatchSize), 1),
+    deletionStepDelayMs: integer('deletion-step-delay', pick('deletionStepDelay') ?? String(defaults.deletionStepDelayMs), 0),
     maxQueryBytes: defaults.maxQueryBytes,
     maxBodyBytes: defaults.maxBodyBytes,
     maxHeaderBytes: defaults.maxHeaderBytes,

@@ -1,4 +1,31 @@
-/** Actions of this family; see src/actions/define.ts for how an action is declared. */
-import type { Action } from './define.js';
+/** The binding actions: AssociateMembers, DisassociateMembers, GetMessageContactDeletionStatus (spec api.md §4.6, §4.9, §4.10). */
+import { bindingShape, deletionStatusShape } from './contact-shapes.js';
+import { type Action, defineAction, param } from './define.js';
 
-export const bindingActions: Action[] = [];
+const bindingParams = { ContactId: param.string(), Members: param.list() };
+
+export const bindingActions: Action[] = [
+  defineAction({
+    name: 'AssociateMembers',
+    params: bindingParams,
+    async handle({ tenant, services }, p) {
+      return { Members: (await services.bindings.associate(tenant, p.ContactId, p.Members)).map(bindingShape) };
+    },
+  }),
+
+  defineAction({
+    name: 'DisassociateMembers',
+    params: bindingParams,
+    async handle({ tenant, services }, p) {
+      return { Members: (await services.bindings.disassociate(tenant, p.ContactId, p.Members)).map(bindingShape) };
+    },
+  }),
+
+  defineAction({
+    name: 'GetMessageContactDeletionStatus',
+    params: { ContactId: param.string() },
+    async handle({ tenant, services }, p) {
+      return { ContactDeletionStatus: deletionStatusShape(await services.bindings.deletionStatus(tenant, p.ContactId)) };
+    },
+  }),
+];

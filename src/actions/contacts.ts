@@ -79,7 +79,7 @@ export const contactActions = [
     name: 'DeleteMessageContact',
     params: { ContactId: param.string(), RetainContactInMembers: param.boolean() },
     async handle({ tenant, services }, p) {
-      return { Status: await services.contacts.delete(tenant, p.ContactId) };
+      return { Status: await services.contacts.delete(tenant, p.ContactId, p.RetainContactInMembers ?? true) };
     },
   }),
 ];

@@ -6,6 +6,7 @@ import type { ContactRow, Repositories } from '../store/repositories.js';
 import type { Store } from '../store/store.js';
 import type { TargetKind } from '../store/schema.js';
 import { isUniqueViolation } from '../store/constraint.js';
+import { isBindingTarget } from './bindings.js';
 import { checkEmail, checkMessageTypes, checkName, checkPhone, checkTitle } from './contact-fields.js';
 import { ApiError } from './errors.js';
 import { isContactId, newContactId } from './ids.js';
@@ -28,8 +29,11 @@ export interface Contact {
   verifiedEmailAddress: string | null;
   verifiedPhoneNumber: string | null;
   status: ContactStatus;
+  /** The IDs bound directly (directory, folders, accounts), in binding order. */
   members: string[];
   createdAt: string;
+  /** With a `Member` filter: when the contact was bound to that member (stored form). */
+  associatedAt?: string;
 }
 
 export interface ContactInput {
@@ -55,7 +59,7 @@ export interface PendingVerification {
   target: string;
 }
 
-export function toContact(row: ContactRow): Contact {
+export function toContact(row: ContactRow, members: string[] = []): Contact {
   const pending = row.pending_email !== null || row.pending_phone !== null;
   return {
     id: row.id,
@@ -67,7 +71,7 @@ export function toContact(row: ContactRow): Contact {
     verifiedEmailAddress: row.email,
     verifiedPhoneNumber: row.phone,
     status: row.lifecycle === 'Deleting' ? 'Deleting' : pending ? 'Verifying' : 'Active',
-    members: [],
+    members,
     createdAt: row.created_at,
   };
 }
@@ -80,6 +84,9 @@ export function checkContactId(contactId: string | undefined): string {
 }
 
 export class ContactService {
+  /** Called after a RetainContactInMembers=false delete has committed its job (wakes the runner). */
+  deletionEnqueued: () => void = () => {};
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -200,7 +207,26 @@ export class ContactService {
 
   async get(tenant: Tenant, contactIdParam: string | undefined): Promise<Contact> {
     const contactId = checkContactId(contactIdParam);
-    return toContact(await this.load(tenant, contactId));
+    return this.withMembers(await this.load(tenant, contactId));
+  }
+
+  private async withMembers(row: ContactRow): Promise<Contact> {
+    const bindings = await this.store.bindings.listForContact(row.id);
+    return toContact(
+      row,
+      bindings.map((b) => b.member_id),
+    );
+  }
+
+  private async allWithMembers(rows: ContactRow[]): Promise<Contact[]> {
+    const bindings = await this.store.bindings.listForContacts(rows.map((row) => row.id));
+    const members = new Map<string, string[]>();
+    for (const b of bindings) {
+      const list = members.get(b.contact_id) ?? [];
+      list.push(b.member_id);
+      members.set(b.contact_id, list);
+    }
+    return rows.map((row) => toContact(row, members.get(row.id) ?? []));
   }
 
   async list(
@@ -208,29 +234,99 @@ export class ContactService {
     filter: { contactId?: string; member?: string },
     page: Page,
   ): Promise<{ contacts: Contact[]; total: number }> {
-    // No contact is bound to any member yet: bindings arrive with the directory (docs/decisions.md).
-    if (filter.member !== undefined) return { contacts: [], total: 0 };
-    if (filter.contactId !== undefined) {
-      const contact = await this.get(tenant, filter.contactId);
+    const contactId = filter.contactId !== undefined ? checkContactId(filter.contactId) : undefined;
+    if (filter.member !== undefined && !isBindingTarget(filter.member)) throw new ApiError('InvalidParameter.Member');
+    const offset = (page.pageNumber - 1) * page.pageSize;
+    if (contactId !== undefined) {
+      const contact = await this.get(tenant, contactId);
+      if (filter.member !== undefined) {
+        const binding = await this.store.bindings.find(contactId, filter.member);
+        if (!binding) return { contacts: [], total: 0 };
+        contact.associatedAt = binding.created_at;
+      }
       return { contacts: page.pageNumber === 1 ? [contact] : [], total: 1 };
     }
-    const offset = (page.pageNumber - 1) * page.pageSize;
+    if (filter.member !== undefined) {
+      // The contacts bound directly to that object (no inheritance), in binding order.
+      const [bound, total] = await Promise.all([
+        this.store.bindings.contactsBoundTo(tenant.directoryId, filter.member, offset, page.pageSize),
+        this.store.bindings.countBoundTo(tenant.directoryId, filter.member),
+      ]);
+      const rows: ContactRow[] = [];
+      for (const b of bound) {
+        const row = await this.store.contacts.findVisible(tenant.directoryId, b.contact_id);
+        if (row) rows.push(row);
+      }
+      const contacts = await this.allWithMembers(rows);
+      const dates = new Map(bound.map((b) => [b.contact_id, b.created_at]));
+      for (const contact of contacts) contact.associatedAt = dates.get(contact.id);
+      return { contacts, total };
+    }
     const [rows, total] = await Promise.all([
       this.store.contacts.listVisible(tenant.directoryId, offset, page.pageSize),
       this.store.contacts.countVisible(tenant.directoryId),
     ]);
-    return { contacts: rows.map(toContact), total };
+    return { contacts: await this.allWithMembers(rows), total };
   }
 
-  async delete(tenant: Tenant, contactIdParam: string | undefined): Promise<'Deleted'> {
+  /**
+   * RetainContactInMembers=true (the default): deleted at once; every account it covered keeps it as
+   * a retained recipient (verified email/phone only, one row per message type). false: Deleting, with
+   * a durable job row in the same transaction; the job (deletion-runner.ts) unbinds account by account.
+   */
+  async delete(tenant: Tenant, contactIdParam: string | undefined, retain = true): Promise<'Deleted' | 'Deleting'> {
     const contactId = checkContactId(contactIdParam);
-    const row = await this.loadWritable(tenant, contactId);
+    const row = await this.load(tenant, contactId);
+    // A second delete while the job runs: the spec's table has no status code, only 429.
+    if (row.lifecycle === 'Deleting') throw new ApiError('ConcurrentCallNotSupported');
     const now = toStored(this.clock());
+    if (!retain) {
+      await this.store.transaction(async (tx) => {
+        await this.claim(tx, row, { lifecycle: 'Deleting', updated_at: now });
+        // A Failed report of an earlier attempt ends with this delete.
+        await tx.bindings.removeJob(contactId);
+        await tx.bindings.removeProgress(contactId);
+        await tx.bindings.insertJob({
+          contact_id: contactId,
+          directory_id: tenant.directoryId,
+          status: 'Deleting',
+          actor: tenant.actor,
+          started_at: now,
+          updated_at: now,
+          lease_owner: null,
+          lease_expires_at: null,
+        });
+        await recordAudit(tx, tenant, now, 'DeleteMessageContact', contactId, { Status: 'Deleting', RetainContactInMembers: false });
+      });
+      this.deletionEnqueued();
+      return 'Deleting';
+    }
     await this.store.transaction(async (tx) => {
       await this.claim(tx, row, { lifecycle: 'Deleted', deleted_at: now, updated_at: now });
+      const accounts = await tx.bindings.coveredAccounts(tenant.directoryId, contactId);
+      const types = JSON.parse(row.message_types) as string[];
+      await tx.bindings.insertRetained(
+        accounts.flatMap((accountId) =>
+          types.map((type) => ({
+            account_id: accountId,
+            contact_id: contactId,
+            message_type: type,
+            name: row.name,
+            email: row.email,
+            phone: row.phone,
+            retained_at: now,
+          })),
+        ),
+      );
+      await tx.bindings.removeAllForContact(contactId);
+      await tx.bindings.removeJob(contactId);
+      await tx.bindings.removeProgress(contactId);
       await tx.pendingTargets.removeAll(contactId);
       await tx.tokens.retire(contactId, 'Cancelled');
-      await recordAudit(tx, tenant, now, 'DeleteMessageContact', contactId, { Status: 'Deleted' });
+      await recordAudit(tx, tenant, now, 'DeleteMessageContact', contactId, {
+        Status: 'Deleted',
+        ...(accounts.length > 0 ? { RetainedInAccounts: accounts.length } : {}),
+      });
     });
     return 'Deleted';
   }

@@ -8,6 +8,7 @@ import { ApiError, isApiError } from '../domain/errors.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { VerificationService } from '../domain/verification.js';
 import { BindingService } from '../domain/bindings.js';
+import type { DeletionRunnerOptions } from '../domain/deletion-runner.js';
 import { DirectoryService } from '../domain/directory/service.js';
 import { RecipientService } from '../domain/recipients.js';
 import type { Store } from '../store/store.js';
@@ -27,9 +28,11 @@ export interface AppOptions {
   signatureClock?: Clock;
   /** Replaces the logger settings (tests pass false). */
   logger?: boolean | { level: string };
+  /** Overrides of the background deletion job's settings (tests). */
+  deletion?: DeletionRunnerOptions;
 }
 
-export function createServices(store: Store, config: Config, clock: Clock): Services {
+export function createServices(store: Store, config: Config, clock: Clock, deletion: DeletionRunnerOptions = {}): Services {
   const contacts = new ContactService(store, clock, {
     maxContactsPerDirectory: config.maxContactsPerDirectory,
     phoneCountryCodes: config.phoneCountryCodes,
@@ -42,7 +45,8 @@ export function createServices(store: Store, config: Config, clock: Clock): Serv
     publicUrl: config.publicUrl,
   });
   const directory = new DirectoryService(store, clock, config);
-  const bindings = new BindingService(store, clock);
+  const bindings = new BindingService(store, clock, contacts, deletion);
+  contacts.deletionEnqueued = () => bindings.runner.wake();
   const recipients = new RecipientService(store, clock);
   return { contacts, verification, directory, bindings, recipients };
 }
@@ -115,7 +119,15 @@ export function createApp(options: AppOptions): FastifyInstance {
     return replyWithError(request, reply, new ApiError(path === '/' ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound'), newRequestId());
   });
 
-  const services = createServices(store, config, clock);
+  const services = createServices(store, config, clock, {
+    batchSize: config.deletionBatchSize,
+    stepDelayMs: config.deletionStepDelayMs,
+    onError: (error) => app.log.error({ err: error }, 'deletion job step failed'),
+    ...options.deletion,
+  });
+  // The deletion job runner works while the app is up: it resumes jobs left by an earlier process.
+  app.addHook('onReady', async () => services.bindings.runner.start());
+  app.addHook('onClose', async () => services.bindings.runner.stop());
   const authenticator = new Authenticator({
     credentials: credentialLookup(store),
     replayGuard: new MemoryReplayGuard(() => signatureClock().getTime()),

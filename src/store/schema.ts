@@ -1,4 +1,6 @@
 /** Table types of the rdcontacts database, shared by every dialect. Timestamps are ISO-8601 UTC text. */
+import type { Generated } from 'kysely';
+
 export interface AccountsTable {
   id: string;
   display_name: string;
@@ -63,6 +65,8 @@ export interface ContactBindingsTable {
   member_id: string;
   member_kind: BindingKind;
   created_at: string;
+  /** Orders the IDs bound by one call (they share created_at); 0 when not given. */
+  position: Generated<number>;
 }
 
 export interface ContactMessageTypesTable {

@@ -1,0 +1,203 @@
+/**
+ * The background job of DeleteMessageContact with RetainContactInMembers=false. Durable and
+ * resumable: the job row (contact_deletions) is written with the contact's Deleting state, and each
+ * step processes a bounded batch of covered accounts in one transaction that also writes their
+ * deletion_progress rows, so a step that was cut off (SIGKILL) left nothing and is simply redone,
+ * and an account with a progress row is never processed again.
+ *
+ * Runners take a job by a lease (conditional update of lease_owner/lease_expires_at), renewed by
+ * every step. A lease held by a process of this host that no longer exists is taken over at once,
+ * so a restarted server resumes without waiting for the lease to expire.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Repositories } from '../store/repositories.js';
+import type { Store } from '../store/store.js';
+import type { DeletionJobRow } from '../store/binding-repositories.js';
+import { recordAudit } from './audit.js';
+import type { Tenant } from './tenant.js';
+import { type Clock, addSeconds, toStored } from './time.js';
+
+export interface DeletionRunnerOptions {
+  /** Accounts processed per transaction. */
+  batchSize?: number;
+  /** Pause between two steps of work, in milliseconds (pacing; 0 = none). */
+  stepDelayMs?: number;
+  /** How often an idle runner looks for jobs it was not told about (other processes, expired leases). */
+  pollMs?: number;
+  leaseSeconds?: number;
+  onError?: (error: unknown) => void;
+}
+
+const host = hostname();
+
+/** `host/pid/random`: the pid lets a restarted process on this host take over a dead one's lease. */
+function newOwner(): string {
+  return `${host}/${process.pid}/${randomUUID().slice(0, 8)}`;
+}
+
+function isDeadLocalOwner(owner: string | null): boolean {
+  if (owner === null) return false;
+  const [ownerHost, pidText] = owner.split('/');
+  const pid = Number(pidText);
+  if (ownerHost !== host || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export class DeletionRunner {
+  readonly owner = newOwner();
+  private readonly batchSize: number;
+  private readonly stepDelayMs: number;
+  private readonly pollMs: number;
+  private readonly leaseSeconds: number;
+  private running = false;
+  private woken = false;
+  private interrupt: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly options: DeletionRunnerOptions = {},
+  ) {
+    this.batchSize = Math.max(1, options.batchSize ?? 10);
+    this.stepDelayMs = Math.max(0, options.stepDelayMs ?? 0);
+    this.pollMs = Math.max(1, options.pollMs ?? 1000);
+    this.leaseSeconds = Math.max(1, options.leaseSeconds ?? 30);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.interrupt?.();
+    await this.loop;
+  }
+
+  /** A job was enqueued: look now instead of at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.interrupt?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      let worked = false;
+      try {
+        worked = await this.step();
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      if (!this.running) break;
+      if (worked) {
+        if (this.stepDelayMs > 0) await this.pause(this.stepDelayMs, false);
+        continue;
+      }
+      if (this.woken) continue;
+      await this.pause(this.pollMs, true);
+    }
+  }
+
+  private pause(ms: number, interruptible: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.interrupt = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      // stop() always interrupts; wake() only an idle wait.
+      this.interrupt = interruptible ? done : () => (this.running ? undefined : done());
+    });
+  }
+
+  /** Claims one job and advances it by one step; false when there was nothing to do. */
+  async step(): Promise<boolean> {
+    const now = this.clock();
+    const jobs = await this.store.bindings.claimableJobs(toStored(now), 20);
+    for (const job of jobs) {
+      const free = job.lease_owner === null || job.lease_owner === this.owner || (job.lease_expires_at ?? '') < toStored(now);
+      const stealFrom = !free && isDeadLocalOwner(job.lease_owner) ? job.lease_owner! : undefined;
+      if (!free && !stealFrom) continue;
+      if (!(await this.store.bindings.claimJob(job.contact_id, this.owner, toStored(now), this.leaseUntil(now), stealFrom))) continue;
+      await this.store.transaction((tx) => this.advance(tx, job));
+      return true;
+    }
+    return false;
+  }
+
+  private leaseUntil(now: Date): string {
+    return toStored(addSeconds(now, this.leaseSeconds));
+  }
+
+  /** One transaction: renew the lease, process up to batchSize accounts, and finish when none are left. */
+  private async advance(tx: Repositories, job: DeletionJobRow): Promise<void> {
+    const now = this.clock();
+    const at = toStored(now);
+    if (!(await tx.bindings.claimJob(job.contact_id, this.owner, at, this.leaseUntil(now)))) return; // lease lost
+    const contact = await tx.contacts.findById(job.contact_id);
+    if (!contact || contact.lifecycle !== 'Deleting') {
+      await tx.bindings.removeJob(job.contact_id);
+      return;
+    }
+    const tenant: Tenant = { accountId: '', directoryId: job.directory_id, actor: job.actor };
+    // A contact with no verified email or phone was nobody's recipient: it can leave every account.
+    const verified = contact.email !== null || contact.phone !== null;
+    const types = verified ? (JSON.parse(contact.message_types) as string[]) : [];
+    const accounts = await tx.bindings.unprocessedCoveredAccounts(job.directory_id, job.contact_id, this.batchSize);
+    for (const accountId of accounts) {
+      const covered = await tx.bindings.typesWithOtherRecipient(accountId, job.contact_id, types);
+      const missing = types.filter((type) => !covered.includes(type));
+      const outcome = missing.length > 0 ? 'Failed' : 'Released';
+      await tx.bindings.insertProgress({
+        contact_id: job.contact_id,
+        account_id: accountId,
+        outcome,
+        message_types: missing.length > 0 ? JSON.stringify(missing) : null,
+        processed_at: at,
+      });
+      await recordAudit(tx, tenant, at, 'DeletionJob.Account', job.contact_id, {
+        AccountId: accountId,
+        Outcome: outcome,
+        ...(missing.length > 0 ? { MessageTypes: missing } : {}),
+      });
+    }
+    if (accounts.length < this.batchSize) await this.finish(tx, tenant, job, contact.version, at);
+  }
+
+  private async finish(tx: Repositories, tenant: Tenant, job: DeletionJobRow, version: number, at: string): Promise<void> {
+    const failed = await tx.bindings.listProgress(job.contact_id, 'Failed');
+    if (failed.length === 0) {
+      await tx.contacts.updateIfVersion(job.contact_id, version, { lifecycle: 'Deleted', deleted_at: at, updated_at: at });
+      await tx.pendingTargets.removeAll(job.contact_id);
+      await tx.tokens.retire(job.contact_id, 'Cancelled');
+      await tx.bindings.removeAllForContact(job.contact_id);
+      await tx.bindings.removeProgress(job.contact_id);
+      await tx.bindings.removeJob(job.contact_id);
+      await recordAudit(tx, tenant, at, 'DeletionJob.Finished', job.contact_id, { Status: 'Deleted' });
+      return;
+    }
+    // The contact stays, with the bindings that still cover an account it could not leave.
+    await tx.bindings.markJobFailed(job.contact_id, at);
+    await tx.contacts.updateIfVersion(job.contact_id, version, { lifecycle: 'Live', updated_at: at });
+    await tx.bindings.removeBindingsCoveringNoFailedAccount(job.contact_id);
+    await tx.bindings.removeProgress(job.contact_id, 'Released');
+    await recordAudit(tx, tenant, at, 'DeletionJob.Finished', job.contact_id, {
+      Status: 'Failed',
+      FailReasonList: failed.map((row) => ({ AccountId: row.account_id, MessageTypes: JSON.parse(row.message_types ?? '[]') })),
+    });
+  }
+}

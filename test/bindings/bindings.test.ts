@@ -1,0 +1,570 @@
+/**
+ * Contact bindings through the official clients: AssociateMembers, DisassociateMembers, Members in
+ * Get/List, ListMessageContacts `Member`, inheritance (create, move, removal, folder deletion),
+ * DeleteMessageContact with RetainContactInMembers true (retained recipients) and false (the
+ * background job: success, Failed with FailReasonList), and GetMessageContactDeletionStatus.
+ * Runs once per storage backend.
+ */
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { type ApiClient, type Body, type Params, apiClient, clientNames, failure } from '../support/clients.js';
+import { backends } from '../support/backends.js';
+import { DeletionRunner } from '../../src/domain/deletion-runner.js';
+import { startServer, type Credentials, type TestServer } from '../support/server.js';
+import { addFolder, addMember, rootFolderOf } from '../support/tree-fixtures.js';
+import { confirmNewest } from '../support/verification-links.js';
+
+const apiDate = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const unknownContact = 'c-AAAAAAAAAAAAAAAA';
+
+for (const backend of backends) {
+  describe(`bindings [${backend.name}]`, () => {
+    let server: TestServer;
+    let client: ApiClient;
+    let pop: ApiClient;
+    let directoryId: string;
+    let rootId: string;
+    let names = 0;
+    const nextName = () => `bn${String.fromCharCode(97 + (names % 26))}${String.fromCharCode(97 + Math.floor(names++ / 26))}`;
+
+    before(async () => {
+      server = await startServer({ backend, config: { maxContactsPerDirectory: 1000 } });
+      client = apiClient('openapi-v3', server.endpoint, server.credentials);
+      pop = apiClient('pop-get', server.endpoint, server.credentials);
+      directoryId = server.credentials.directoryId;
+      rootId = await rootFolderOf(server.store, directoryId);
+    });
+    after(() => server.close());
+
+    /** A fresh tree: folders A (under Root), A1 (under A), B (under Root), one account in each and one in Root. */
+    async function tree() {
+      const tag = nextName();
+      const a = await addFolder(server.store, directoryId, rootId, `A${tag}`);
+      const a1 = await addFolder(server.store, directoryId, a, `A1${tag}`);
+      const b = await addFolder(server.store, directoryId, rootId, `B${tag}`);
+      return {
+        a,
+        a1,
+        b,
+        inA: await addMember(server.store, directoryId, a, `inA${tag}`),
+        inA1: await addMember(server.store, directoryId, a1, `inA1${tag}`),
+        inB: await addMember(server.store, directoryId, b, `inB${tag}`),
+        inRoot: await addMember(server.store, directoryId, rootId, `inRoot${tag}`),
+      };
+    }
+
+    async function add(messageTypes: string[] = ['AccountExpenses'], via: ApiClient = client): Promise<{ id: string; email: string }> {
+      const name = nextName();
+      const email = `${name}@example.com`;
+      const body = await via.call('AddMessageContact', { Name: name, EmailAddress: email, Title: 'TechnicalDirector', MessageTypes: messageTypes });
+      return { id: body.Contact.ContactId as string, email };
+    }
+
+    /** A contact whose email is verified (Active). */
+    async function addVerified(messageTypes: string[] = ['AccountExpenses']): Promise<string> {
+      const { id, email } = await add(messageTypes);
+      await client.call('SendEmailVerificationForMessageContact', { ContactId: id, EmailAddress: email });
+      await confirmNewest(server, email);
+      return id;
+    }
+
+    const associate = (contactId: string, members: string[], via: ApiClient = client) =>
+      via.call('AssociateMembers', { ContactId: contactId, Members: members });
+    const disassociate = (contactId: string, members: string[], via: ApiClient = client) =>
+      via.call('DisassociateMembers', { ContactId: contactId, Members: members });
+    const members = async (contactId: string) => (await client.call('GetMessageContact', { ContactId: contactId })).Contact.Members as string[];
+    const covered = (contactId: string) => server.store.bindings.coveredAccounts(directoryId, contactId);
+    const status = (contactId: string) => client.call('GetMessageContactDeletionStatus', { ContactId: contactId });
+
+    /** Polls the deletion status (bounded) until it is no longer Deleting; answers the last body or failure code. */
+    async function settled(contactId: string): Promise<Body | string> {
+      for (let attempt = 0; attempt < 500; attempt++) {
+        try {
+          const body = await status(contactId);
+          if (body.ContactDeletionStatus.Status !== 'Deleting') return body;
+        } catch (error) {
+          return (await failure(Promise.reject(error))).code;
+        }
+        await delay(10);
+      }
+      throw new Error(`deletion of ${contactId} did not finish`);
+    }
+
+    /** Keeps the deletion runner from taking any job until the returned function is called. */
+    function holdRunner(): () => void {
+      const repo = server.store.bindings;
+      const original = repo.claimableJobs;
+      repo.claimableJobs = async () => [];
+      return () => {
+        repo.claimableJobs = original;
+      };
+    }
+
+    // ── AssociateMembers ──────────────────────────────────────────────────────────────────────
+
+    test('Associate binds the directory, Root, a folder and an account; answers a bare Members array in request order', async () => {
+      const t = await tree();
+      const { id } = await add();
+      const body = await associate(id, [t.a, directoryId, rootId, t.inB]);
+      assert.ok(Array.isArray(body.Members));
+      assert.deepEqual(
+        body.Members.map((m: Body) => [m.ContactId, m.MemberId]),
+        [t.a, directoryId, rootId, t.inB].map((memberId) => [id, memberId]),
+      );
+      for (const m of body.Members) assert.match(m.ModifyDate, apiDate);
+      assert.equal(body.Code, undefined);
+      assert.deepEqual(await members(id), [t.a, directoryId, rootId, t.inB]);
+    });
+
+    test('Members in Get and List read back by all four clients, in binding order', async () => {
+      const t = await tree();
+      const { id } = await add();
+      await associate(id, [t.b]);
+      await associate(id, [t.inA, t.a1]);
+      for (const name of clientNames) {
+        const via = apiClient(name, server.endpoint, server.credentials);
+        const got = (await via.call('GetMessageContact', { ContactId: id })).Contact;
+        assert.deepEqual(got.Members, [t.b, t.inA, t.a1], name);
+        const listed = await via.call('ListMessageContacts', { ContactId: id });
+        assert.deepEqual(listed.Contacts[0].Members, [t.b, t.inA, t.a1], name);
+        assert.equal(listed.Contacts[0].AssociatedDate, undefined, `${name}: no AssociatedDate without Member`);
+        const one = await via.call('ListMessageContacts', { Member: t.inA });
+        assert.ok(Array.isArray(one.Contacts), name);
+        assert.deepEqual(one.Contacts.map((c: Body) => c.ContactId), [id], name);
+        assert.deepEqual(one.Contacts[0].Members, [t.b, t.inA, t.a1], name);
+        const single = await via.call('AssociateMembers', { ContactId: id, Members: [t.b] });
+        assert.ok(Array.isArray(single.Members), `${name}: a one-element Members is still an array`);
+        assert.equal(single.Members.length, 1);
+      }
+      const whole = await client.call('ListMessageContacts', { PageSize: 100 });
+      const listed = whole.Contacts.find((c: Body) => c.ContactId === id);
+      assert.deepEqual(listed.Members, [t.b, t.inA, t.a1]);
+    });
+
+    test('Associate of an ID already bound is idempotent: original ModifyDate, not counted twice', async () => {
+      const t = await tree();
+      const { id } = await add();
+      const first = await associate(id, [t.a]);
+      server.clock.passTime(5);
+      const again = await associate(id, [t.a, t.b]);
+      assert.equal(again.Members[0].ModifyDate, first.Members[0].ModifyDate);
+      assert.notEqual(again.Members[1].ModifyDate, first.Members[0].ModifyDate);
+      assert.deepEqual(await members(id), [t.a, t.b]);
+    });
+
+    test('at most 10 bindings per contact; the call that would pass 10 binds nothing', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = await tree();
+        ids.push(t.a, t.a1, t.b, t.inA);
+      }
+      const { id } = await add();
+      await associate(id, ids.slice(0, 5));
+      await associate(id, ids.slice(5, 9));
+      assert.equal((await members(id)).length, 9);
+      const refused = await failure(associate(id, [ids[9]!, ids[10]!]));
+      assert.equal(refused.code, 'LimitExceeded.ContactMembers');
+      assert.equal(refused.statusCode, 400);
+      assert.equal((await members(id)).length, 9, 'all or none');
+      await associate(id, [ids[0]!, ids[9]!]); // re-binding one that is bound does not count
+      assert.equal((await members(id)).length, 10);
+      assert.equal((await failure(associate(id, [ids[10]!]))).code, 'LimitExceeded.ContactMembers');
+    });
+
+    test('Associate errors (spec §4.9), in check order, through pop-core', async () => {
+      const t = await tree();
+      const { id } = await add();
+      const other: Credentials = await server.newTenant();
+      const otherRoot = await rootFolderOf(server.store, other.directoryId);
+      const foreign = await add(['AccountExpenses'], apiClient('pop-get', server.endpoint, other));
+      const removed = await addMember(server.store, directoryId, t.a, `gone${nextName()}`);
+      await server.store.tree.db.updateTable('members').set({ removed_at: new Date().toISOString(), status: 'Removed' }).where('id', '=', removed).execute();
+      const cases: [Record<string, unknown>, string, number][] = [
+        [{ Members: [t.a] }, 'MissingParameter.ContactId', 400],
+        [{ ContactId: 'c-123', Members: [t.a] }, 'InvalidParameter.ContactId', 400],
+        [{ ContactId: id }, 'MissingParameter.Members', 400],
+        [{ ContactId: id, Members: ['fd-123'] }, 'InvalidParameter.Members', 400],
+        [{ ContactId: id, Members: ['12345'] }, 'InvalidParameter.Members', 400],
+        [{ ContactId: id, Members: [t.a, t.b, t.a1, t.inA, t.inB, t.inRoot] }, 'InvalidParameter.Members', 400],
+        [{ ContactId: id, Members: [t.a, t.a] }, 'InvalidParameter.Members.Duplicate', 400],
+        [{ ContactId: unknownContact, Members: [t.a] }, 'EntityNotExists.Contact', 404],
+        [{ ContactId: foreign.id, Members: [t.a] }, 'EntityNotExists.Contact', 404],
+        [{ ContactId: id, Members: [t.a, 'fd-ZZZZZZZZZZ'] }, 'InvalidMember', 400],
+        [{ ContactId: id, Members: [t.a, '9999999999999999'] }, 'InvalidMember', 400],
+        [{ ContactId: id, Members: [otherRoot] }, 'InvalidMember', 400],
+        [{ ContactId: id, Members: [other.directoryId] }, 'InvalidMember', 400],
+        [{ ContactId: id, Members: [server.credentials.accountId] }, 'InvalidMember', 400],
+        [{ ContactId: id, Members: [removed] }, 'InvalidMember', 400],
+      ];
+      for (const [params, code, statusCode] of cases) {
+        const refused = await failure(pop.call('AssociateMembers', params as never));
+        assert.equal(refused.code, code, JSON.stringify(params));
+        assert.equal(refused.statusCode, statusCode, code);
+      }
+      assert.deepEqual(await members(id), [], 'no refused call bound anything');
+    });
+
+    test('two Associate calls racing on one contact: one wins, the other answers 429 and binds nothing', async () => {
+      const t = await tree();
+      const { id } = await add();
+      const original = server.store.contacts;
+      let arrived = 0;
+      let release!: () => void;
+      const bothRead = new Promise<void>((resolve) => (release = resolve));
+      server.store.contacts = Object.create(original, {
+        findVisible: {
+          value: async (directoryId: string, contactId: string) => {
+            const row = await original.findVisible(directoryId, contactId);
+            if (contactId === id && ++arrived === 2) release();
+            if (contactId === id) await bothRead;
+            return row;
+          },
+        },
+      });
+      let outcomes: PromiseSettledResult<Body>[];
+      try {
+        outcomes = await Promise.allSettled([associate(id, [t.a]), associate(id, [t.b], pop)]);
+      } finally {
+        server.store.contacts = original;
+      }
+      const refused = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+      assert.equal(refused.length, 1);
+      assert.deepEqual([refused[0]!.reason.code, refused[0]!.reason.statusCode], ['ConcurrentCallNotSupported', 429]);
+      assert.deepEqual(await members(id), [outcomes[0]!.status === 'fulfilled' ? t.a : t.b]);
+    });
+
+    // ── DisassociateMembers ───────────────────────────────────────────────────────────────────
+
+    test('Disassociate unbinds all or none; an unbound resolvable ID is fine; ModifyDate is the unbinding time', async () => {
+      const t = await tree();
+      const { id } = await add();
+      await associate(id, [t.a, t.b, t.inA]);
+      server.clock.passTime(3);
+      const body = await disassociate(id, [t.a, t.inA]);
+      assert.deepEqual(
+        body.Members.map((m: Body) => [m.ContactId, m.MemberId]),
+        [[id, t.a], [id, t.inA]],
+      );
+      for (const m of body.Members) assert.match(m.ModifyDate, apiDate);
+      assert.deepEqual(await members(id), [t.b]);
+      await disassociate(id, [t.a, directoryId]);
+      assert.deepEqual(await members(id), [t.b]);
+      assert.equal((await failure(disassociate(id, [t.b, 'fd-ZZZZZZZZZZ']))).code, 'InvalidMember');
+      assert.deepEqual(await members(id), [t.b], 'all or none');
+    });
+
+    test('a removed account stays in Members, counts, no longer resolves, and can still be unbound', async () => {
+      const t = await tree();
+      const { id } = await add();
+      await associate(id, [t.inB, t.a]);
+      assert.deepEqual(await covered(id), [t.inA, t.inA1, t.inB].sort());
+      await server.store.tree.db.updateTable('members').set({ removed_at: new Date().toISOString(), status: 'Removed' }).where('id', '=', t.inB).execute();
+      assert.deepEqual(await members(id), [t.inB, t.a]);
+      assert.deepEqual(await covered(id), [t.inA, t.inA1].sort());
+      assert.deepEqual((await client.call('ListMessageContacts', { Member: t.inB })).Contacts.map((c: Body) => c.ContactId), [id]);
+      await disassociate(id, [t.inB]);
+      assert.deepEqual(await members(id), [t.a]);
+      assert.equal((await failure(disassociate(id, [t.inB]))).code, 'InvalidMember', 'neither bound nor resolvable');
+    });
+
+    test('Disassociate errors (spec §4.10), through pop-core', async () => {
+      const t = await tree();
+      const { id } = await add();
+      await associate(id, [t.a]);
+      const cases: [Record<string, unknown>, string][] = [
+        [{ Members: [t.a] }, 'MissingParameter.ContactId'],
+        [{ ContactId: 'c-1', Members: [t.a] }, 'InvalidParameter.ContactId'],
+        [{ ContactId: id }, 'MissingParameter.Members'],
+        [{ ContactId: id, Members: [t.a, t.b, t.a1, t.inA, t.inB, t.inRoot] }, 'InvalidParameter.Members.Length'],
+        [{ ContactId: id, Members: ['rd-1'] }, 'InvalidParameter.Members'],
+        [{ ContactId: id, Members: [t.a, t.a] }, 'InvalidParameter.Members.Duplicate'],
+        [{ ContactId: unknownContact, Members: [t.a] }, 'EntityNotExists.Contact'],
+        [{ ContactId: id, Members: ['9999999999999999'] }, 'InvalidMember'],
+      ];
+      for (const [params, code] of cases) {
+        const refused = await failure(pop.call('DisassociateMembers', params as never));
+        assert.equal(refused.code, code, JSON.stringify(params));
+        assert.equal(refused.statusCode, code === 'EntityNotExists.Contact' ? 404 : 400);
+      }
+      assert.deepEqual(await members(id), [t.a]);
+    });
+
+    // ── ListMessageContacts Member ────────────────────────────────────────────────────────────
+
+    test('ListMessageContacts Member: contacts bound directly, each with AssociatedDate; no inheritance', async () => {
+      const t = await tree();
+      const first = await add();
+      const second = await add();
+      const bound1 = await associate(first.id, [t.a]);
+      server.clock.passTime(2);
+      const bound2 = await associate(second.id, [t.a, t.inA]);
+      const listed = await pop.call('ListMessageContacts', { Member: t.a });
+      assert.equal(listed.TotalCount, 2);
+      assert.deepEqual(
+        listed.Contacts.map((c: Body) => [c.ContactId, c.AssociatedDate]),
+        [
+          [first.id, bound1.Members[0].ModifyDate],
+          [second.id, bound2.Members[0].ModifyDate],
+        ],
+      );
+      for (const c of listed.Contacts) assert.match(c.AssociatedDate, apiDate);
+      // Bound to A, not to A1: the account in A1 inherits, but Member lists direct bindings only.
+      assert.equal((await pop.call('ListMessageContacts', { Member: t.a1 })).TotalCount, 0);
+      assert.deepEqual((await pop.call('ListMessageContacts', { Member: t.inA })).Contacts.map((c: Body) => c.ContactId), [second.id]);
+      const both = await pop.call('ListMessageContacts', { Member: t.a, ContactId: second.id });
+      assert.deepEqual(both.Contacts.map((c: Body) => [c.ContactId, c.AssociatedDate]), [[second.id, bound2.Members[0].ModifyDate]]);
+      assert.equal((await pop.call('ListMessageContacts', { Member: t.inA, ContactId: first.id })).Contacts.length, 0);
+      const paged = await pop.call('ListMessageContacts', { Member: t.a, PageSize: 1, PageNumber: 2 });
+      assert.deepEqual([paged.TotalCount, paged.Contacts.map((c: Body) => c.ContactId)], [2, [second.id]]);
+      assert.equal((await pop.call('ListMessageContacts', { Member: '1234567890123456' })).TotalCount, 0, 'unknown but well-formed');
+      for (const bad of ['fd-1', 'x', 'c-AAAAAAAAAAAAAAAA', '12345678901234567']) {
+        const refused = await failure(pop.call('ListMessageContacts', { Member: bad }));
+        assert.equal(refused.code, 'InvalidParameter.Member', bad);
+        assert.equal(refused.statusCode, 400);
+      }
+    });
+
+    // ── Inheritance ───────────────────────────────────────────────────────────────────────────
+
+    test('a folder binding covers accounts created in it or below later, and follows moves', async () => {
+      const t = await tree();
+      const onA = await add();
+      const onB = await add();
+      const onDirectory = await add();
+      await associate(onA.id, [t.a]);
+      await associate(onB.id, [t.b]);
+      await associate(onDirectory.id, [directoryId]);
+      assert.deepEqual(await covered(onA.id), [t.inA, t.inA1].sort());
+      const late = await addMember(server.store, directoryId, t.a1, `late${nextName()}`);
+      assert.deepEqual(await covered(onA.id), [t.inA, t.inA1, late].sort(), 'created later in A1: inherits A');
+      assert.ok((await covered(onDirectory.id)).includes(late), 'and the directory binding');
+      // Move the late account from A1 to B (what MoveAccount records).
+      await server.store.tree.db.updateTable('members').set({ folder_id: t.b }).where('id', '=', late).execute();
+      assert.deepEqual(await covered(onA.id), [t.inA, t.inA1].sort(), 'leaves what A gave');
+      assert.deepEqual(await covered(onB.id), [t.inB, late].sort(), 'gains what B gives');
+      assert.ok((await covered(onDirectory.id)).includes(late));
+      // A direct binding on the account is kept across moves.
+      await associate(onA.id, [late]);
+      await server.store.tree.db.updateTable('members').set({ folder_id: t.a1 }).where('id', '=', late).execute();
+      assert.ok((await covered(onA.id)).includes(late));
+      assert.deepEqual(await members(onA.id), [t.a, late]);
+    });
+
+    test('a deleted folder takes its bindings with it (the statement DeleteFolder runs)', async () => {
+      const t = await tree();
+      const { id } = await add();
+      const empty = await addFolder(server.store, directoryId, t.b, `E${nextName()}`);
+      await associate(id, [t.a, empty]);
+      assert.deepEqual((await client.call('ListMessageContacts', { Member: empty })).Contacts.map((c: Body) => c.ContactId), [id]);
+      await server.store.transaction(async (tx) => {
+        await tx.bindings.removeForTarget(empty);
+        await tx.tree.db.deleteFrom('folder_ancestors').where('folder_id', '=', empty).execute();
+        await tx.tree.db.deleteFrom('folders').where('id', '=', empty).execute();
+      });
+      assert.deepEqual(await members(id), [t.a]);
+      assert.equal((await client.call('ListMessageContacts', { Member: empty })).TotalCount, 0);
+    });
+
+    // ── DeleteMessageContact RetainContactInMembers=true ──────────────────────────────────────
+
+    test('retain=true: Deleted at once; every covered account keeps it with its verified address only, one row per type', async () => {
+      const t = await tree();
+      const id = await addVerified(['AccountExpenses', 'SecurityMessage']);
+      const verifiedEmail = (await server.store.contacts.findById(id))!.email;
+      assert.ok(verifiedEmail);
+      // A newer, unverified email is pending: it is dropped.
+      await client.call('UpdateMessageContact', { ContactId: id, EmailAddress: `pending${nextName()}@example.com` });
+      await associate(id, [t.a, t.inB]);
+      const deleted = await client.call('DeleteMessageContact', { ContactId: id });
+      assert.equal(deleted.Status, 'Deleted');
+      assert.equal((await failure(client.call('GetMessageContact', { ContactId: id }))).code, 'EntityNotExists.Contact');
+      assert.equal((await failure(status(id))).code, 'EntityNotExists.Contact');
+      assert.equal((await client.call('ListMessageContacts', { Member: t.a })).TotalCount, 0);
+      const rows = await server.store.tree.db.selectFrom('retained_recipients').selectAll().where('contact_id', '=', id).execute();
+      assert.deepEqual(
+        rows.map((r) => [r.account_id, r.message_type, r.email, r.phone]).sort(),
+        [t.inA, t.inA1, t.inB]
+          .flatMap((account) => ['AccountExpenses', 'SecurityMessage'].map((type) => [account, type, verifiedEmail, null]))
+          .sort(),
+      );
+      // A snapshot: an account created in A afterwards does not gain it.
+      const late = await addMember(server.store, directoryId, t.a, `late${nextName()}`);
+      assert.equal((await server.store.bindings.listRetainedForAccount(late)).length, 0);
+    });
+
+    // ── DeleteMessageContact RetainContactInMembers=false ─────────────────────────────────────
+
+    test('retain=false: Deleting while the job is held, refusing writes; then gone once every account is released', async () => {
+      const t = await tree();
+      const backup = await addVerified(['AccountExpenses']);
+      await associate(backup, [directoryId]);
+      const id = await addVerified(['AccountExpenses']);
+      await associate(id, [t.a, t.inB]);
+      const release = holdRunner();
+      try {
+        const answer = await client.call('DeleteMessageContact', { ContactId: id, RetainContactInMembers: false });
+        assert.equal(answer.Status, 'Deleting');
+        assert.equal((await client.call('GetMessageContact', { ContactId: id })).Contact.Status, 'Deleting');
+        const body = (await status(id)).ContactDeletionStatus;
+        assert.deepEqual(body, { Status: 'Deleting', ContactId: id, FailReasonList: [] });
+        for (const [action, params] of [
+          ['UpdateMessageContact', { ContactId: id, Title: 'CEO' }],
+          ['AssociateMembers', { ContactId: id, Members: [t.b] }],
+          ['DisassociateMembers', { ContactId: id, Members: [t.a] }],
+          ['CancelMessageContactUpdate', { ContactId: id }],
+          ['SendEmailVerificationForMessageContact', { ContactId: id, EmailAddress: 'x@example.com' }],
+        ] as [string, Params][]) {
+          const refused = await failure(client.call(action, params));
+          assert.equal(refused.code, 'ContactStatusMismatchAction', action);
+        }
+        const again = await failure(client.call('DeleteMessageContact', { ContactId: id, RetainContactInMembers: false }));
+        assert.deepEqual([again.code, again.statusCode], ['ConcurrentCallNotSupported', 429]);
+        assert.equal((await failure(client.call('DeleteMessageContact', { ContactId: id }))).code, 'ConcurrentCallNotSupported');
+        const listed = (await client.call('ListMessageContacts', { Member: t.a })).Contacts;
+        assert.deepEqual(listed.map((c: Body) => [c.ContactId, c.Status]), [[id, 'Deleting']]);
+      } finally {
+        release();
+      }
+      assert.equal(await settled(id), 'EntityNotExists.Contact');
+      assert.equal((await failure(client.call('GetMessageContact', { ContactId: id }))).code, 'EntityNotExists.Contact');
+      const steps = await server.store.audit.list({ contactId: id, limit: 100 });
+      const perAccount = steps.filter((e) => e.action === 'DeletionJob.Account').map((e) => JSON.parse(e.changes));
+      assert.deepEqual(
+        perAccount.map((c) => [c.AccountId, c.Outcome]).sort(),
+        [t.inA, t.inA1, t.inB].map((a) => [a, 'Released']).sort(),
+        'each covered account processed once',
+      );
+      const finished = steps.filter((e) => e.action === 'DeletionJob.Finished').map((e) => JSON.parse(e.changes));
+      assert.deepEqual(finished, [{ Status: 'Deleted' }]);
+      const left = await server.store.tree.db.selectFrom('contact_bindings').select('member_id').where('contact_id', '=', id).execute();
+      assert.deepEqual(left, []);
+      assert.deepEqual(await server.store.bindings.listProgress(id), []);
+      assert.equal(await server.store.bindings.findJob(id), undefined);
+    });
+
+    test('retain=false ends Failed where the contact is the only verified recipient; keeps only the bindings covering those accounts', async () => {
+      const t = await tree();
+      // The other contact covers every account for AccountExpenses only.
+      const other = await addVerified(['AccountExpenses']);
+      await associate(other, [directoryId]);
+      const id = await addVerified(['AccountExpenses', 'SecurityMessage']);
+      // inB: its only SecurityMessage recipient is `id` (bound directly); inA/inA1: a retained recipient has SecurityMessage.
+      await server.store.bindings.insertRetained(
+        [t.inA, t.inA1].map((account) => ({
+          account_id: account,
+          contact_id: 'c-RETAINEDxxxxxxxx',
+          message_type: 'SecurityMessage',
+          name: 'kept',
+          email: 'kept@example.com',
+          phone: null,
+          retained_at: new Date().toISOString(),
+        })),
+      );
+      await associate(id, [t.a, t.inB, t.b]);
+      const answer = await client.call('DeleteMessageContact', { ContactId: id, RetainContactInMembers: false });
+      assert.equal(answer.Status, 'Deleting');
+      const final = (await settled(id)) as Body;
+      assert.deepEqual(final.ContactDeletionStatus, {
+        Status: 'Failed',
+        ContactId: id,
+        FailReasonList: [{ AccountId: t.inB, MessageTypes: ['SecurityMessage'] }],
+      });
+      for (const name of clientNames) {
+        const via = apiClient(name, server.endpoint, server.credentials);
+        const body = (await via.call('GetMessageContactDeletionStatus', { ContactId: id })).ContactDeletionStatus;
+        assert.ok(Array.isArray(body.FailReasonList), name);
+        assert.deepEqual(body.FailReasonList[0].MessageTypes, ['SecurityMessage'], name);
+      }
+      const contact = (await client.call('GetMessageContact', { ContactId: id })).Contact;
+      assert.equal(contact.Status, 'Active', 'back to Active');
+      assert.deepEqual(contact.Members, [t.inB, t.b], 'A covered no failed account: unbound; inB and B cover inB: kept');
+      // Writes work again; the Failed report stays until the next delete.
+      await client.call('UpdateMessageContact', { ContactId: id, Title: 'CEO' });
+      assert.equal((await status(id)).ContactDeletionStatus.Status, 'Failed');
+      // Once inB has another SecurityMessage recipient, the next delete succeeds.
+      const security = await addVerified(['SecurityMessage']);
+      await associate(security, [t.inB]);
+      assert.equal((await client.call('DeleteMessageContact', { ContactId: id, RetainContactInMembers: false })).Status, 'Deleting');
+      assert.equal(await settled(id), 'EntityNotExists.Contact');
+    });
+
+    test('while Deleting, the status lists the failures found so far (job stepped by hand, one account per step)', async () => {
+      const t = await tree();
+      const id = await addVerified(['SecurityMessage']);
+      await associate(id, [t.inRoot, t.inB]);
+      const [firstAccount, secondAccount] = [t.inRoot, t.inB].sort();
+      const repo = server.store.bindings;
+      const original = repo.claimJob;
+      const manual = new DeletionRunner(server.store, server.clock.now, { batchSize: 1 });
+      // Only the hand-driven runner may take a job; the server's own waits.
+      repo.claimJob = (contactId, owner, ...rest) => (owner === manual.owner ? original.call(repo, contactId, owner, ...rest) : Promise.resolve(false));
+      try {
+        await client.call('DeleteMessageContact', { ContactId: id, RetainContactInMembers: false });
+        assert.deepEqual({ ...(await status(id)).ContactDeletionStatus }, { Status: 'Deleting', ContactId: id, FailReasonList: [] });
+        assert.equal(await manual.step(), true);
+        const midway = (await status(id)).ContactDeletionStatus;
+        assert.equal(midway.Status, 'Deleting');
+        assert.deepEqual(midway.FailReasonList, [{ AccountId: firstAccount, MessageTypes: ['SecurityMessage'] }]);
+        assert.equal(await manual.step(), true);
+        assert.equal(await manual.step(), true); // no account left: the job ends
+        assert.equal(await manual.step(), false);
+      } finally {
+        repo.claimJob = original;
+      }
+      const done = (await status(id)).ContactDeletionStatus;
+      assert.equal(done.Status, 'Failed');
+      assert.deepEqual(
+        done.FailReasonList.map((f: Body) => f.AccountId).sort(),
+        [firstAccount, secondAccount],
+      );
+      assert.deepEqual(await members(id), [t.inRoot, t.inB], 'both bindings cover a failed account');
+    });
+
+    test('two deleting contacts that are each other\'s only backup: the second one fails', async () => {
+      const t = await tree();
+      const first = await addVerified(['SecurityMessage']);
+      const second = await addVerified(['SecurityMessage']);
+      await associate(first, [t.inRoot]);
+      await associate(second, [t.inRoot]);
+      const release = holdRunner();
+      try {
+        await client.call('DeleteMessageContact', { ContactId: first, RetainContactInMembers: false });
+        await client.call('DeleteMessageContact', { ContactId: second, RetainContactInMembers: false });
+      } finally {
+        release();
+      }
+      await client.call('DeleteMessageContact', { ContactId: (await add()).id, RetainContactInMembers: false }); // wakes the runner
+      assert.equal(await settled(first), 'EntityNotExists.Contact');
+      const failed = (await settled(second)) as Body;
+      assert.deepEqual(failed.ContactDeletionStatus.FailReasonList, [{ AccountId: t.inRoot, MessageTypes: ['SecurityMessage'] }]);
+    });
+
+    test('a never-verified contact was nobody\'s recipient: its deletion cannot fail', async () => {
+      const t = await tree();
+      const { id } = await add(['SecurityMessage']);
+      await associate(id, [t.inRoot]);
+      assert.equal((await client.call('DeleteMessageContact', { ContactId: id, RetainContactInMembers: false })).Status, 'Deleting');
+      assert.equal(await settled(id), 'EntityNotExists.Contact');
+    });
+
+    // ── GetMessageContactDeletionStatus ───────────────────────────────────────────────────────
+
+    test('GetMessageContactDeletionStatus: no Status when never deleted; errors', async () => {
+      const { id } = await add();
+      const body = await pop.call('GetMessageContactDeletionStatus', { ContactId: id });
+      assert.deepEqual({ ...body.ContactDeletionStatus }, { ContactId: id, FailReasonList: [] });
+      const other = await add(['AccountExpenses'], apiClient('pop-get', server.endpoint, await server.newTenant()));
+      const cases: [Record<string, unknown>, string, number][] = [
+        [{}, 'MissingParameter.ContactId', 400],
+        [{ ContactId: 'c-1' }, 'InvalidParameter.ContactId', 400],
+        [{ ContactId: unknownContact }, 'EntityNotExists.Contact', 404],
+        [{ ContactId: other.id }, 'EntityNotExists.Contact', 404],
+      ];
+      for (const [params, code, statusCode] of cases) {
+        const refused = await failure(pop.call('GetMessageContactDeletionStatus', params as never));
+        assert.deepEqual([refused.code, refused.statusCode], [code, statusCode], JSON.stringify(params));
+      }
+    });
+  });
+}
