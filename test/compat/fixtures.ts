@@ -4,10 +4,7 @@
  * through the outbox link, as a recipient would.
  */
 import assert from 'node:assert/strict';
-import OpenApiModule, * as OpenApiTypes from '@alicloud/openapi-client';
-import OpenApiUtilModule from '@alicloud/openapi-util';
-import * as TeaUtil from '@alicloud/tea-util';
-import { type ApiClient, apiClient, type Body, CallFailure, type ClientName, type Params } from '../support/clients.js';
+import { type ApiClient, apiClient, type Body, type ClientName, type Params } from '../support/clients.js';
 import type { Credentials, TestServer } from '../support/server.js';
 
 /** The RequestId every answer carries: an upper-case UUID. */
@@ -62,56 +59,10 @@ export interface HeaderClient {
   call(action: string, params?: Params): Promise<Answer>;
 }
 
-const OpenApi = ((OpenApiModule as any).default ?? OpenApiModule) as typeof OpenApiModule;
-const OpenApiUtil = ((OpenApiUtilModule as any).default ?? OpenApiUtilModule) as any;
-
-function withoutUndefined(params: Params): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
-}
-
-/**
- * The same client as test/support/clients.ts, but openapi-client calls go through `callApi`
- * directly here so that the response headers come back too; pop-core exposes no headers on success.
- */
+/** A client whose calls also return the response headers (openapi-client only; pop-core has none). */
 export function headerClient(name: ClientName, endpoint: string, credentials: Credentials): HeaderClient {
-  if (name === 'pop-get' || name === 'pop-post') {
-    const plain = apiClient(name, endpoint, credentials);
-    return { name, call: async (action, params) => ({ body: await plain.call(action, params), headers: undefined }) };
-  }
-  const config = new OpenApiTypes.Config({
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    endpoint,
-    protocol: 'http',
-    ...(name === 'openapi-v2' ? { signatureAlgorithm: 'v2' } : {}),
-  });
-  const client = new (OpenApi as any)(config);
-  return {
-    name,
-    async call(action, params = {}) {
-      // Exactly what a generated SDK does: business parameters flattened into the query.
-      const request = new OpenApiTypes.OpenApiRequest({ query: OpenApiUtil.query(withoutUndefined(params)) });
-      const apiParams = new OpenApiTypes.Params({
-        action,
-        version: '2022-04-19',
-        protocol: 'HTTP',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      });
-      try {
-        const response = await client.callApi(apiParams, request, new TeaUtil.RuntimeOptions({}));
-        assert.equal(response.statusCode, 200);
-        return { body: response.body as Body, headers: response.headers as Record<string, string> };
-      } catch (error: any) {
-        if (typeof error?.code === 'string') throw new CallFailure(error.code, error.statusCode, error.data, error.message);
-        throw error;
-      }
-    },
-  };
+  const client = apiClient(name, endpoint, credentials);
+  return { name, call: (action, params) => client.exchange(action, params) };
 }
 
 // ── Verification, completed the way a recipient completes it ─────────────────────────────────

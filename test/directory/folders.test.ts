@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type ApiClient, type ClientName, apiClient, failure } from '../support/clients.js';
+import { type ApiClient, type ClientName, apiClient, failure, plain } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { addMember, bindContact } from '../support/tree-fixtures.js';
@@ -14,11 +14,6 @@ const isoMillis = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const folderIdShape = /^fd-[A-Za-z0-9]{10}$/;
 const clients: ClientName[] = ['openapi-v3', 'pop-get'];
 
-/** pop-core answers null-prototype objects; compare plain JSON. */
-const plain = (client: ApiClient): ApiClient => ({
-  name: client.name,
-  call: async (action, params) => JSON.parse(JSON.stringify(await client.call(action, params))),
-});
 
 async function expectError(promise: Promise<unknown>, code: string, status: number): Promise<void> {
   const error = await failure(promise);

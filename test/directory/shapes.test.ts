@@ -6,16 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
-import { type ApiClient, apiClient, clientNames, failure } from '../support/clients.js';
+import { type ApiClient, apiClient, clientNames, failure, plain } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { send, signRpc } from '../wire/raw-request.js';
 
-/** pop-core answers null-prototype objects; compare plain JSON. */
-const plain = (client: ApiClient): ApiClient => ({
-  name: client.name,
-  call: async (action, params) => JSON.parse(JSON.stringify(await client.call(action, params))),
-});
 
 for (const backend of backends) {
   describe(`directory list shapes [${backend.name}]`, () => {

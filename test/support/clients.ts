@@ -33,6 +33,8 @@ export class CallFailure extends Error {
 export interface ApiClient {
   name: ClientName;
   call(action: string, params?: Params): Promise<Body>;
+  /** As `call`, with the response headers where the client exposes them (pop-core does not). */
+  exchange(action: string, params?: Params): Promise<{ body: Body; headers: Record<string, string> | undefined }>;
 }
 
 const OpenApi = ((OpenApiModule as any).default ?? OpenApiModule) as typeof OpenApiModule;
@@ -51,9 +53,8 @@ function openApiClient(endpoint: string, credentials: Credentials, name: 'openap
     ...(name === 'openapi-v2' ? { signatureAlgorithm: 'v2' } : {}),
   });
   const client = new (OpenApi as any)(config);
-  return {
-    name,
-    async call(action, params = {}) {
+  const exchange: ApiClient['exchange'] = async (action, params = {}) => {
+      // Exactly what a generated SDK does: business parameters flattened into the query.
       const request = new OpenApiTypes.OpenApiRequest({ query: OpenApiUtil.query(withoutUndefined(params)) });
       const apiParams = new OpenApiTypes.Params({
         action,
@@ -68,15 +69,15 @@ function openApiClient(endpoint: string, credentials: Credentials, name: 'openap
       });
       try {
         const response = await client.callApi(apiParams, request, new TeaUtil.RuntimeOptions({}));
-        return response.body as Body;
+        return { body: response.body as Body, headers: response.headers as Record<string, string> };
       } catch (error: any) {
         if (typeof error?.code === 'string') {
           throw new CallFailure(error.code, error.statusCode, error.data, error.message);
         }
         throw error;
       }
-    },
   };
+  return { name, exchange, call: async (action, params) => (await exchange(action, params)).body };
 }
 
 function popClient(endpoint: string, credentials: Credentials, name: 'pop-get' | 'pop-post'): ApiClient {
@@ -86,22 +87,20 @@ function popClient(endpoint: string, credentials: Credentials, name: 'pop-get' |
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,
   });
-  return {
-    name,
-    async call(action, params = {}) {
-      try {
-        return (await client.request(action, withoutUndefined(params), {
-          method: name === 'pop-post' ? 'POST' : 'GET',
-          timeout: 10_000,
-        })) as Body;
-      } catch (error: any) {
-        if (typeof error?.code === 'string') {
-          throw new CallFailure(error.code, error.entry?.response?.statusCode, error.data, error.message);
-        }
-        throw error;
+  const call: ApiClient['call'] = async (action, params = {}) => {
+    try {
+      return (await client.request(action, withoutUndefined(params), {
+        method: name === 'pop-post' ? 'POST' : 'GET',
+        timeout: 10_000,
+      })) as Body;
+    } catch (error: any) {
+      if (typeof error?.code === 'string') {
+        throw new CallFailure(error.code, error.entry?.response?.statusCode, error.data, error.message);
       }
-    },
+      throw error;
+    }
   };
+  return { name, call, exchange: async (action, params) => ({ body: await call(action, params), headers: undefined }) };
 }
 
 export function apiClient(name: ClientName, endpoint: string, credentials: Credentials): ApiClient {
@@ -119,4 +118,14 @@ export async function failure(promise: Promise<unknown>): Promise<CallFailure> {
     throw error;
   }
   throw new Error('the call succeeded, but a failure was expected');
+}
+
+/** The same client, answering plain JSON data (pop-core builds objects without a prototype). */
+export function plain(client: ApiClient): ApiClient {
+  const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  return {
+    name: client.name,
+    call: async (action, params) => copy(await client.call(action, params)),
+    exchange: async (action, params) => copy(await client.exchange(action, params)),
+  };
 }

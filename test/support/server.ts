@@ -1,12 +1,11 @@
 /** Starts rdcontacts in this process on 127.0.0.1 with a fresh store, for one test file or suite. */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { type Config, resolveConfig } from '../../src/config.js';
 import { bootstrap, createAccessKey, createManagementAccount } from '../../src/domain/organization.js';
 import { createApp } from '../../src/server/app.js';
 import type { Store } from '../../src/store/store.js';
 import { type Backend, backends } from './backends.js';
 import { TestClock } from './test-clock.js';
+import { freePort } from './ports.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -29,16 +28,6 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startServer(
   options: { backend?: Backend; config?: Partial<Config> } = {},
