@@ -3,20 +3,32 @@
  * Get/List, ListMessageContacts `Member`, inheritance (create, move, removal, folder deletion),
  * DeleteMessageContact with RetainContactInMembers true (retained recipients) and false (the
  * background job: success, Failed with FailReasonList), and GetMessageContactDeletionStatus.
- * Runs once per storage backend.
+ * The tree is built and changed only through the directory actions (CreateFolder,
+ * CreateResourceAccount, MoveAccount, DeleteFolder, UpdateAccount + RemoveCloudAccount); the
+ * inheritance rules run once per client family (@alicloud/openapi-client, @alicloud/pop-core), each
+ * in a directory of its own, and are read back with ListEffectiveMessageContacts and
+ * GetMessageContactCoverage. Runs once per storage backend.
  */
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { type ApiClient, type Body, type Params, apiClient, clientNames, failure } from '../support/clients.js';
+import { type ApiClient, type Body, type ClientName, type Params, apiClient, clientNames, failure } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { DeletionRunner } from '../../src/domain/deletion-runner.js';
 import { startServer, type Credentials, type TestServer } from '../support/server.js';
-import { addFolder, addMember, rootFolderOf } from '../support/tree-fixtures.js';
 import { confirmNewest } from '../support/verification-links.js';
 
 const apiDate = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const unknownContact = 'c-AAAAAAAAAAAAAAAA';
+const allTypes = ['ServiceMessage', 'FaultMessage', 'AccountExpenses', 'SecurityMessage', 'ActivityMessage', 'ProductMessage'];
+/** One client of each official family: @alicloud/openapi-client (ACS3) and @alicloud/pop-core (POST form). */
+const families: ClientName[] = ['openapi-v3', 'pop-post'];
+
+/** pop-core answers null-prototype objects; compare plain JSON. */
+const plain = (client: ApiClient): ApiClient => ({
+  ...client,
+  call: async (action, params) => JSON.parse(JSON.stringify(await client.call(action, params))),
+});
 
 for (const backend of backends) {
   describe(`bindings [${backend.name}]`, () => {
@@ -29,28 +41,49 @@ for (const backend of backends) {
     const nextName = () => `bn${String.fromCharCode(97 + (names % 26))}${String.fromCharCode(97 + Math.floor(names++ / 26))}`;
 
     before(async () => {
-      server = await startServer({ backend, config: { maxContactsPerDirectory: 1000 } });
+      server = await startServer({
+        backend,
+        config: { maxContactsPerDirectory: 1000, maxMembersPerDirectory: 1000, maxFoldersPerDirectory: 1000 },
+      });
       client = apiClient('openapi-v3', server.endpoint, server.credentials);
       pop = apiClient('pop-get', server.endpoint, server.credentials);
-      directoryId = server.credentials.directoryId;
-      rootId = await rootFolderOf(server.store, directoryId);
+      const rd = (await client.call('GetResourceDirectory')).ResourceDirectory;
+      directoryId = rd.ResourceDirectoryId;
+      rootId = rd.RootFolderId;
+      assert.equal(directoryId, server.credentials.directoryId);
     });
     after(() => server.close());
 
-    /** A fresh tree: folders A (under Root), A1 (under A), B (under Root), one account in each and one in Root. */
+    /** CreateFolder under `parent` (Root by default); answers the new folder's ID. */
+    const createFolder = async (name: string, parent: string = rootId, via: ApiClient = client): Promise<string> =>
+      (await via.call('CreateFolder', { FolderName: name, ParentFolderId: parent })).Folder.FolderId as string;
+    /** CreateResourceAccount in `parent` (Root by default); answers the new account's ID. */
+    const createAccount = async (name: string, parent: string = rootId, via: ApiClient = client): Promise<string> => {
+      const account = (await via.call('CreateResourceAccount', { DisplayName: name, ParentFolderId: parent })).Account;
+      assert.equal(account.FolderId, parent);
+      return account.AccountId as string;
+    };
+    /** What a member's removal takes: UpdateAccount to a CloudAccount, then RemoveCloudAccount. */
+    async function removeAccount(accountId: string, via: ApiClient = client): Promise<void> {
+      const promoted = (await via.call('UpdateAccount', { AccountId: accountId, NewAccountType: 'CloudAccount' })).Account;
+      assert.equal(promoted.Type, 'CloudAccount');
+      await via.call('RemoveCloudAccount', { AccountId: accountId });
+    }
+
+    /** A fresh tree, built with the directory actions: folders A (under Root), A1 (under A), B (under Root), one account in each and one in Root. */
     async function tree() {
       const tag = nextName();
-      const a = await addFolder(server.store, directoryId, rootId, `A${tag}`);
-      const a1 = await addFolder(server.store, directoryId, a, `A1${tag}`);
-      const b = await addFolder(server.store, directoryId, rootId, `B${tag}`);
+      const a = await createFolder(`A${tag}`);
+      const a1 = await createFolder(`A1${tag}`, a);
+      const b = await createFolder(`B${tag}`);
       return {
         a,
         a1,
         b,
-        inA: await addMember(server.store, directoryId, a, `inA${tag}`),
-        inA1: await addMember(server.store, directoryId, a1, `inA1${tag}`),
-        inB: await addMember(server.store, directoryId, b, `inB${tag}`),
-        inRoot: await addMember(server.store, directoryId, rootId, `inRoot${tag}`),
+        inA: await createAccount(`inA${tag}`, a),
+        inA1: await createAccount(`inA1${tag}`, a1),
+        inB: await createAccount(`inB${tag}`, b),
+        inRoot: await createAccount(`inRoot${tag}`),
       };
     }
 
@@ -74,7 +107,15 @@ for (const backend of backends) {
     const disassociate = (contactId: string, members: string[], via: ApiClient = client) =>
       via.call('DisassociateMembers', { ContactId: contactId, Members: members });
     const members = async (contactId: string) => (await client.call('GetMessageContact', { ContactId: contactId })).Contact.Members as string[];
-    const covered = (contactId: string) => server.store.bindings.coveredAccounts(directoryId, contactId);
+    /** Of `accounts`, those whose effective recipients (ListEffectiveMessageContacts) include the contact through a binding, sorted. */
+    async function reached(contactId: string, accounts: string[], via: ApiClient = client): Promise<string[]> {
+      const out: string[] = [];
+      for (const accountId of accounts) {
+        const body = await via.call('ListEffectiveMessageContacts', { AccountId: accountId });
+        if (body.Contacts.some((c: Body) => c.ContactId === contactId && c.Status !== 'Retained')) out.push(accountId);
+      }
+      return out.sort();
+    }
     const status = (contactId: string) => client.call('GetMessageContactDeletionStatus', { ContactId: contactId });
 
     /** Polls the deletion status (bounded) until it is no longer Deleting; answers the last body or failure code. */
@@ -176,10 +217,13 @@ for (const backend of backends) {
       const t = await tree();
       const { id } = await add();
       const other: Credentials = await server.newTenant();
-      const otherRoot = await rootFolderOf(server.store, other.directoryId);
-      const foreign = await add(['AccountExpenses'], apiClient('pop-get', server.endpoint, other));
-      const removed = await addMember(server.store, directoryId, t.a, `gone${nextName()}`);
-      await server.store.tree.db.updateTable('members').set({ removed_at: new Date().toISOString(), status: 'Removed' }).where('id', '=', removed).execute();
+      const otherClient = apiClient('pop-get', server.endpoint, other);
+      const otherRoot = (await otherClient.call('GetResourceDirectory')).ResourceDirectory.RootFolderId as string;
+      const otherFolder = await createFolder(`other${nextName()}`, otherRoot, otherClient);
+      const otherAccount = await createAccount(`other${nextName()}`, otherRoot, otherClient);
+      const foreign = await add(['AccountExpenses'], otherClient);
+      const removed = await createAccount(`gone${nextName()}`, t.a);
+      await removeAccount(removed);
       const cases: [Record<string, unknown>, string, number][] = [
         [{ Members: [t.a] }, 'MissingParameter.ContactId', 400],
         [{ ContactId: 'c-123', Members: [t.a] }, 'InvalidParameter.ContactId', 400],
@@ -193,6 +237,8 @@ for (const backend of backends) {
         [{ ContactId: id, Members: [t.a, 'fd-ZZZZZZZZZZ'] }, 'InvalidMember', 400],
         [{ ContactId: id, Members: [t.a, '9999999999999999'] }, 'InvalidMember', 400],
         [{ ContactId: id, Members: [otherRoot] }, 'InvalidMember', 400],
+        [{ ContactId: id, Members: [otherFolder] }, 'InvalidMember', 400],
+        [{ ContactId: id, Members: [otherAccount] }, 'InvalidMember', 400],
         [{ ContactId: id, Members: [other.directoryId] }, 'InvalidMember', 400],
         [{ ContactId: id, Members: [server.credentials.accountId] }, 'InvalidMember', 400],
         [{ ContactId: id, Members: [removed] }, 'InvalidMember', 400],
@@ -257,11 +303,13 @@ for (const backend of backends) {
     test('a removed account stays in Members, counts, no longer resolves, and can still be unbound', async () => {
       const t = await tree();
       const { id } = await add();
+      const accounts = [t.inA, t.inA1, t.inB, t.inRoot];
       await associate(id, [t.inB, t.a]);
-      assert.deepEqual(await covered(id), [t.inA, t.inA1, t.inB].sort());
-      await server.store.tree.db.updateTable('members').set({ removed_at: new Date().toISOString(), status: 'Removed' }).where('id', '=', t.inB).execute();
+      assert.deepEqual(await reached(id, accounts), [t.inA, t.inA1, t.inB].sort());
+      await removeAccount(t.inB);
       assert.deepEqual(await members(id), [t.inB, t.a]);
-      assert.deepEqual(await covered(id), [t.inA, t.inA1].sort());
+      assert.deepEqual(await reached(id, [t.inA, t.inA1, t.inRoot]), [t.inA, t.inA1].sort());
+      assert.equal((await failure(client.call('ListEffectiveMessageContacts', { AccountId: t.inB }))).code, 'EntityNotExists.Account');
       assert.deepEqual((await client.call('ListMessageContacts', { Member: t.inB })).Contacts.map((c: Body) => c.ContactId), [id]);
       await disassociate(id, [t.inB]);
       assert.deepEqual(await members(id), [t.a]);
@@ -325,46 +373,262 @@ for (const backend of backends) {
       }
     });
 
-    // ── Inheritance ───────────────────────────────────────────────────────────────────────────
+    // ── Inheritance, through the directory actions, per client family ────────────────────────
 
-    test('a folder binding covers accounts created in it or below later, and follows moves', async () => {
-      const t = await tree();
-      const onA = await add();
-      const onB = await add();
-      const onDirectory = await add();
-      await associate(onA.id, [t.a]);
-      await associate(onB.id, [t.b]);
-      await associate(onDirectory.id, [directoryId]);
-      assert.deepEqual(await covered(onA.id), [t.inA, t.inA1].sort());
-      const late = await addMember(server.store, directoryId, t.a1, `late${nextName()}`);
-      assert.deepEqual(await covered(onA.id), [t.inA, t.inA1, late].sort(), 'created later in A1: inherits A');
-      assert.ok((await covered(onDirectory.id)).includes(late), 'and the directory binding');
-      // Move the late account from A1 to B (what MoveAccount records).
-      await server.store.tree.db.updateTable('members').set({ folder_id: t.b }).where('id', '=', late).execute();
-      assert.deepEqual(await covered(onA.id), [t.inA, t.inA1].sort(), 'leaves what A gave');
-      assert.deepEqual(await covered(onB.id), [t.inB, late].sort(), 'gains what B gives');
-      assert.ok((await covered(onDirectory.id)).includes(late));
-      // A direct binding on the account is kept across moves.
-      await associate(onA.id, [late]);
-      await server.store.tree.db.updateTable('members').set({ folder_id: t.a1 }).where('id', '=', late).execute();
-      assert.ok((await covered(onA.id)).includes(late));
-      assert.deepEqual(await members(onA.id), [t.a, late]);
-    });
+    /** A directory of its own (a new tenant), driven through one client, with what the inheritance tests need. */
+    async function organization(family: ClientName) {
+      const credentials = await server.newTenant();
+      const via = plain(apiClient(family, server.endpoint, credentials));
+      const rd = (await via.call('GetResourceDirectory')).ResourceDirectory;
+      const org = {
+        via,
+        directoryId: rd.ResourceDirectoryId as string,
+        rootId: rd.RootFolderId as string,
+        folder: (name: string, parent: string = rd.RootFolderId) => createFolder(name, parent, via),
+        account: (name: string, parent: string = rd.RootFolderId) => createAccount(name, parent, via),
+        remove: (accountId: string) => removeAccount(accountId, via),
+        move: (accountId: string, destination: string) => via.call('MoveAccount', { AccountId: accountId, DestinationFolderId: destination }),
+        /** A contact for `types`, its email verified (Active), so it counts in the coverage. */
+        async contact(types: string[]): Promise<string> {
+          const name = nextName();
+          const email = `${name}@example.com`;
+          const body = await via.call('AddMessageContact', { Name: name, EmailAddress: email, Title: 'TechnicalDirector', MessageTypes: types });
+          const id = body.Contact.ContactId as string;
+          await via.call('SendEmailVerificationForMessageContact', { ContactId: id, EmailAddress: email });
+          await confirmNewest(server, email);
+          return id;
+        },
+        associate: (contactId: string, ids: string[]) => via.call('AssociateMembers', { ContactId: contactId, Members: ids }),
+        members: async (contactId: string) => (await via.call('GetMessageContact', { ContactId: contactId })).Contact.Members as string[],
+        /** ListEffectiveMessageContacts: contact ID → its sources (`Type:MemberId`, sorted). Every contact here is Active. */
+        async recipients(accountId: string): Promise<Record<string, string[]>> {
+          const body = await via.call('ListEffectiveMessageContacts', { AccountId: accountId });
+          assert.equal(body.AccountId, accountId);
+          assert.ok(Array.isArray(body.Contacts));
+          return Object.fromEntries(
+            body.Contacts.map((c: Body) => {
+              assert.equal(c.Status, 'Active', `${c.ContactId} is Active`);
+              assert.match(c.EmailAddress, /@example\.com$/, 'the verified address would receive');
+              return [c.ContactId, c.Sources.map((s: Body) => `${s.Type}:${s.MemberId}`).sort()];
+            }),
+          );
+        },
+        /** GetMessageContactCoverage (one page of 100): totals per type as [covered, uncovered], uncovered types per account. */
+        async coverage(messageType?: string) {
+          const body = await via.call('GetMessageContactCoverage', { MessageType: messageType, PageSize: 100 });
+          assert.ok(Array.isArray(body.Accounts) && Array.isArray(body.Totals));
+          return {
+            total: body.TotalCount as number,
+            totals: Object.fromEntries(body.Totals.map((t: Body) => [t.MessageType, [t.CoveredAccounts, t.UncoveredAccounts]])) as Record<string, [number, number]>,
+            uncovered: Object.fromEntries(body.Accounts.map((a: Body) => [a.AccountId, a.UncoveredMessageTypes])) as Record<string, string[]>,
+          };
+        },
+      };
+      return org;
+    }
+    const except = (...types: string[]) => allTypes.filter((type) => !types.includes(type));
 
-    test('a deleted folder takes its bindings with it (the statement DeleteFolder runs)', async () => {
-      const t = await tree();
-      const { id } = await add();
-      const empty = await addFolder(server.store, directoryId, t.b, `E${nextName()}`);
-      await associate(id, [t.a, empty]);
-      assert.deepEqual((await client.call('ListMessageContacts', { Member: empty })).Contacts.map((c: Body) => c.ContactId), [id]);
-      await server.store.transaction(async (tx) => {
-        await tx.bindings.removeForTarget(empty);
-        await tx.tree.db.deleteFrom('folder_ancestors').where('folder_id', '=', empty).execute();
-        await tx.tree.db.deleteFrom('folders').where('id', '=', empty).execute();
+    for (const family of families) {
+      test(`[${family}] a folder binding covers accounts created in it or in a subfolder after the binding`, async () => {
+        const org = await organization(family);
+        const a = await org.folder('A');
+        const a1 = await org.folder('A1', a);
+        const a2 = await org.folder('A2', a1);
+        const b = await org.folder('B');
+        const onA = await org.contact(['ProductMessage']);
+        const onB = await org.contact(['ActivityMessage']);
+        await org.associate(onA, [a]);
+        await org.associate(onB, [b]);
+        assert.equal((await org.coverage()).total, 0, 'no account yet');
+
+        const inA = await org.account('in A', a);
+        const inA2 = await org.account('in A2', a2);
+        const inB = await org.account('in B', b);
+        const inRoot = await org.account('in Root');
+        assert.deepEqual(await org.recipients(inA), { [onA]: [`Folder:${a}`] });
+        assert.deepEqual(await org.recipients(inA2), { [onA]: [`Folder:${a}`] }, 'two levels below A: inherits A');
+        assert.deepEqual(await org.recipients(inB), { [onB]: [`Folder:${b}`] });
+        assert.deepEqual(await org.recipients(inRoot), {});
+        // Inherited, not bound: Member lists direct bindings only.
+        assert.equal((await org.via.call('ListMessageContacts', { Member: inA })).TotalCount, 0);
+        assert.deepEqual(await org.members(onA), [a]);
+
+        const product = await org.coverage('ProductMessage');
+        assert.equal(product.total, 4);
+        assert.deepEqual(product.totals, { ProductMessage: [2, 2] });
+        assert.deepEqual(product.uncovered, { [inA]: [], [inA2]: [], [inB]: ['ProductMessage'], [inRoot]: ['ProductMessage'] });
+        const all = await org.coverage();
+        assert.deepEqual(all.uncovered, {
+          [inA]: except('ProductMessage'),
+          [inA2]: except('ProductMessage'),
+          [inB]: except('ActivityMessage'),
+          [inRoot]: allTypes,
+        });
+        assert.deepEqual(all.totals.ProductMessage, [2, 2]);
+        assert.deepEqual(all.totals.ActivityMessage, [1, 3]);
+        assert.deepEqual(all.totals.SecurityMessage, [0, 4]);
       });
-      assert.deepEqual(await members(id), [t.a]);
-      assert.equal((await client.call('ListMessageContacts', { Member: empty })).TotalCount, 0);
-    });
+
+      test(`[${family}] MoveAccount from A to B drops what A gave and gains what B gives; a direct binding survives the move`, async () => {
+        const org = await organization(family);
+        const a = await org.folder('A');
+        const a1 = await org.folder('A1', a);
+        const b = await org.folder('B');
+        const onA = await org.contact(['ProductMessage']);
+        const onB = await org.contact(['ActivityMessage']);
+        const direct = await org.contact(['FaultMessage']);
+        await org.associate(onA, [a]);
+        await org.associate(onB, [b]);
+        const mover = await org.account('mover', a1);
+        const stays = await org.account('stays', a);
+        await org.associate(direct, [mover]);
+
+        assert.deepEqual(await org.recipients(mover), { [onA]: [`Folder:${a}`], [direct]: [`Account:${mover}`] });
+        assert.deepEqual((await org.coverage()).uncovered[mover], except('ProductMessage', 'FaultMessage'));
+
+        assert.deepEqual(Object.keys(await org.move(mover, b)), ['RequestId']);
+        assert.equal((await org.via.call('GetAccount', { AccountId: mover })).Account.FolderId, b);
+        assert.deepEqual(await org.recipients(mover), { [onB]: [`Folder:${b}`], [direct]: [`Account:${mover}`] }, 'A left, B gained, the direct binding kept');
+        const moved = await org.coverage();
+        assert.deepEqual(moved.uncovered[mover], except('ActivityMessage', 'FaultMessage'));
+        assert.deepEqual(moved.uncovered[stays], except('ProductMessage'), 'the account left behind keeps A');
+        assert.deepEqual(moved.totals.ProductMessage, [1, 1]);
+        assert.deepEqual(moved.totals.ActivityMessage, [1, 1]);
+        assert.deepEqual(moved.totals.FaultMessage, [1, 1]);
+        // The bindings themselves are untouched by the move.
+        assert.deepEqual(await org.members(onA), [a]);
+        assert.deepEqual(await org.members(onB), [b]);
+        assert.deepEqual(await org.members(direct), [mover]);
+        assert.deepEqual((await org.via.call('ListMessageContacts', { Member: mover })).Contacts.map((c: Body) => c.ContactId), [direct]);
+
+        await org.move(mover, org.rootId);
+        assert.deepEqual(await org.recipients(mover), { [direct]: [`Account:${mover}`] }, 'in Root: only the direct binding');
+        await org.move(mover, a1);
+        assert.deepEqual(await org.recipients(mover), { [onA]: [`Folder:${a}`], [direct]: [`Account:${mover}`] }, 'back under A: inherits A again');
+      });
+
+      test(`[${family}] DeleteFolder of an empty bound folder takes its bindings out of the contacts' Members`, async () => {
+        const org = await organization(family);
+        const a = await org.folder('A');
+        const doomed = await org.folder('Doomed', a);
+        const child = await org.folder('Child', doomed);
+        const inChild = await org.account('in Child', child);
+        const wide = await org.contact(['ProductMessage']);
+        const narrow = await org.contact(['ProductMessage']);
+        await org.associate(wide, [a, doomed, org.directoryId, child]);
+        await org.associate(narrow, [child]);
+        assert.deepEqual(await org.recipients(inChild), {
+          [wide]: [`Folder:${a}`, `Folder:${child}`, `Folder:${doomed}`, `ResourceDirectory:${org.directoryId}`].sort(),
+          [narrow]: [`Folder:${child}`],
+        });
+
+        // Not empty: refused, and every binding stays.
+        assert.equal((await failure(org.via.call('DeleteFolder', { FolderId: doomed }))).code, 'DeleteConflict.Folder.SubFolder');
+        assert.equal((await failure(org.via.call('DeleteFolder', { FolderId: child }))).code, 'DeleteConflict.Folder.Account');
+        assert.deepEqual(await org.members(wide), [a, doomed, org.directoryId, child]);
+
+        await org.move(inChild, a);
+        assert.deepEqual(Object.keys(await org.via.call('DeleteFolder', { FolderId: child })), ['RequestId']);
+        assert.deepEqual(await org.members(wide), [a, doomed, org.directoryId]);
+        assert.deepEqual(await org.members(narrow), [], 'its only binding went with the folder');
+        assert.equal((await org.via.call('ListMessageContacts', { Member: child })).TotalCount, 0);
+        await org.via.call('DeleteFolder', { FolderId: doomed });
+        assert.deepEqual(await org.members(wide), [a, org.directoryId]);
+        const listed = (await org.via.call('ListMessageContacts', { ContactId: wide })).Contacts[0];
+        assert.deepEqual(listed.Members, [a, org.directoryId]);
+        assert.equal((await org.via.call('ListMessageContacts', { Member: doomed })).TotalCount, 0);
+        assert.deepEqual(await org.recipients(inChild), { [wide]: [`Folder:${a}`, `ResourceDirectory:${org.directoryId}`].sort() });
+        // The deleted folder is gone for good: it can be neither bound nor unbound.
+        assert.equal((await failure(org.associate(narrow, [doomed]))).code, 'InvalidMember');
+        assert.equal((await failure(org.via.call('DisassociateMembers', { ContactId: wide, Members: [doomed] }))).code, 'InvalidMember');
+        // The freed slots count no more: 10 - 2 bindings left.
+        const more = await Promise.all(['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9'].map((name) => org.folder(name)));
+        await org.associate(wide, more.slice(0, 5));
+        await org.associate(wide, more.slice(5, 8));
+        assert.equal((await org.members(wide)).length, 10);
+        assert.equal((await failure(org.associate(wide, [more[8]!]))).code, 'LimitExceeded.ContactMembers');
+      });
+
+      test(`[${family}] RemoveCloudAccount keeps the account in Members, but it no longer resolves nor counts in the coverage`, async () => {
+        const org = await organization(family);
+        const a = await org.folder('A');
+        const leaving = await org.account('leaving', a);
+        const staying = await org.account('staying', a);
+        const both = await org.contact(['ProductMessage']);
+        const only = await org.contact(['ProductMessage']);
+        await org.associate(both, [leaving, a]);
+        await org.associate(only, [leaving]);
+        assert.deepEqual(await org.recipients(leaving), {
+          [both]: [`Account:${leaving}`, `Folder:${a}`].sort(),
+          [only]: [`Account:${leaving}`],
+        });
+        const before = await org.coverage('ProductMessage');
+        assert.equal(before.total, 2);
+        assert.deepEqual(before.totals, { ProductMessage: [2, 0] });
+
+        await org.remove(leaving);
+        assert.equal((await failure(org.via.call('GetAccount', { AccountId: leaving }))).code, 'EntityNotExists.Account');
+        // The direct binding records stay.
+        assert.deepEqual(await org.members(both), [leaving, a]);
+        assert.deepEqual(await org.members(only), [leaving]);
+        assert.deepEqual(
+          (await org.via.call('ListMessageContacts', { Member: leaving })).Contacts.map((c: Body) => c.ContactId),
+          [both, only],
+        );
+        // But the account no longer resolves.
+        const gone = await failure(org.via.call('ListEffectiveMessageContacts', { AccountId: leaving }));
+        assert.deepEqual([gone.code, gone.statusCode], ['EntityNotExists.Account', 404]);
+        const after = await org.coverage('ProductMessage');
+        assert.equal(after.total, 1);
+        assert.deepEqual(after.totals, { ProductMessage: [1, 0] });
+        assert.deepEqual(Object.keys(after.uncovered), [staying]);
+        assert.deepEqual(await org.recipients(staying), { [both]: [`Folder:${a}`] });
+        // It cannot be bound again, but its stale binding can still be undone, once.
+        const fresh = await org.contact(['ProductMessage']);
+        assert.equal((await failure(org.associate(fresh, [leaving]))).code, 'InvalidMember');
+        await org.via.call('DisassociateMembers', { ContactId: only, Members: [leaving] });
+        assert.deepEqual(await org.members(only), []);
+        assert.equal((await failure(org.via.call('DisassociateMembers', { ContactId: only, Members: [leaving] }))).code, 'InvalidMember');
+        // The folder it was in is empty now.
+        await org.move(staying, org.rootId);
+        await org.via.call('DeleteFolder', { FolderId: a });
+        assert.deepEqual(await org.members(both), [leaving]);
+      });
+
+      test(`[${family}] a directory binding (and a Root binding) covers accounts in every folder, at any depth, created before or after`, async () => {
+        const org = await organization(family);
+        const onDirectory = await org.contact(['ProductMessage']);
+        const onRoot = await org.contact(['ActivityMessage']);
+        const early = await org.account('early');
+        await org.associate(onDirectory, [org.directoryId]);
+        await org.associate(onRoot, [org.rootId]);
+        let parent = org.rootId;
+        const chain: string[] = [];
+        for (const name of ['L1', 'L2', 'L3', 'L4', 'L5']) chain.push((parent = await org.folder(name, parent)));
+        const side = await org.folder('Side');
+        const accounts = [
+          early,
+          await org.account('in L1', chain[0]),
+          await org.account('in L3', chain[2]),
+          await org.account('in L5', chain[4]),
+          await org.account('in Side', side),
+          await org.account('in Root'),
+        ];
+        const expected = { [onDirectory]: [`ResourceDirectory:${org.directoryId}`], [onRoot]: [`Folder:${org.rootId}`] };
+        for (const accountId of accounts) assert.deepEqual(await org.recipients(accountId), expected, accountId);
+        const coverage = await org.coverage();
+        assert.equal(coverage.total, accounts.length);
+        assert.deepEqual(coverage.totals.ProductMessage, [accounts.length, 0]);
+        assert.deepEqual(coverage.totals.ActivityMessage, [accounts.length, 0]);
+        for (const accountId of accounts) assert.deepEqual(coverage.uncovered[accountId], except('ProductMessage', 'ActivityMessage'));
+        // Moves do not matter to either.
+        await org.move(accounts[3]!, side);
+        await org.move(early, chain[4]!);
+        assert.deepEqual(await org.recipients(accounts[3]!), expected);
+        assert.deepEqual(await org.recipients(early), expected);
+        assert.deepEqual((await org.coverage('ProductMessage')).totals, { ProductMessage: [accounts.length, 0] });
+      });
+    }
 
     // ── DeleteMessageContact RetainContactInMembers=true ──────────────────────────────────────
 
@@ -388,8 +652,18 @@ for (const backend of backends) {
           .flatMap((account) => ['AccountExpenses', 'SecurityMessage'].map((type) => [account, type, verifiedEmail, null]))
           .sort(),
       );
+      // The covered accounts list it as retained.
+      for (const account of [t.inA, t.inA1, t.inB]) {
+        const kept = (await pop.call('ListEffectiveMessageContacts', { AccountId: account })).Contacts.filter((c: Body) => c.ContactId === id);
+        assert.deepEqual(
+          kept.map((c: Body) => [c.Status, c.EmailAddress, [...c.MessageTypes].sort(), c.Sources.map((s: Body) => [s.Type, s.MemberId])]),
+          [['Retained', verifiedEmail, ['AccountExpenses', 'SecurityMessage'], [['Retained', account]]]],
+        );
+      }
       // A snapshot: an account created in A afterwards does not gain it.
-      const late = await addMember(server.store, directoryId, t.a, `late${nextName()}`);
+      const late = await createAccount(`late${nextName()}`, t.a);
+      const lateRecipients = (await client.call('ListEffectiveMessageContacts', { AccountId: late })).Contacts;
+      assert.ok(!lateRecipients.some((c: Body) => c.ContactId === id || c.Status === 'Retained'));
       assert.equal((await server.store.bindings.listRetainedForAccount(late)).length, 0);
     });
 

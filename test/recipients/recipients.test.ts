@@ -1,13 +1,15 @@
 /**
  * Effective recipients of an account and coverage of the directory (extension actions), through
- * the official clients, once per storage backend.
+ * the official clients, once per storage backend. The tree is built and changed through the
+ * directory actions (CreateFolder, CreateResourceAccount, MoveAccount, UpdateAccount +
+ * RemoveCloudAccount) and bound with AssociateMembers; only retained recipients are written
+ * straight into the store.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type ApiClient, apiClient, failure } from '../support/clients.js';
+import { type ApiClient, type Body, apiClient, failure } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { addFolder, addMember, bindContact, rootFolderOf } from '../support/tree-fixtures.js';
 import { confirmNewest } from '../support/verification-links.js';
 
 for (const backend of backends) {
@@ -28,28 +30,38 @@ for (const backend of backends) {
       return id;
     }
 
+    const folder = async (name: string, parent: string) =>
+      (await client.call('CreateFolder', { FolderName: name, ParentFolderId: parent })).Folder.FolderId as string;
+    const account = async (name: string, parent: string) =>
+      (await client.call('CreateResourceAccount', { DisplayName: name, ParentFolderId: parent })).Account.AccountId as string;
+    const names = async (accountId: string, via: ApiClient = client) =>
+      (await via.call('ListEffectiveMessageContacts', { AccountId: accountId })).Contacts.map((c: Body) => c.Name as string).sort();
+    const expensesTotals = async (via: ApiClient = client) =>
+      (await via.call('GetMessageContactCoverage', { MessageType: 'AccountExpenses' })).Totals.map((t: Body) => [t.CoveredAccounts, t.UncoveredAccounts]);
+
     before(async () => {
       server = await startServer({ backend });
       client = apiClient('openapi-v3', server.endpoint, server.credentials);
       pop = apiClient('pop-get', server.endpoint, server.credentials);
-      const { store } = server;
-      const directory = server.credentials.directoryId;
-      const root = await rootFolderOf(store, directory);
+      const rd = (await client.call('GetResourceDirectory')).ResourceDirectory;
+      const directory = rd.ResourceDirectoryId as string;
+      const root = rd.RootFolderId as string;
       ids.root = root;
-      ids.a = await addFolder(store, directory, root, 'a');
-      ids.b = await addFolder(store, directory, ids.a, 'b');
-      ids.c = await addFolder(store, directory, root, 'c');
-      ids.m1 = await addMember(store, directory, ids.b, 'one');
-      ids.m2 = await addMember(store, directory, ids.c, 'two');
-      ids.m3 = await addMember(store, directory, root, 'three');
+      ids.a = await folder('a', root);
+      ids.b = await folder('b', ids.a);
+      ids.c = await folder('c', root);
       ids.alice = await contact('alice', ['SecurityMessage', 'AccountExpenses'], true);
       ids.bob = await contact('bob', ['SecurityMessage'], true);
       ids.carol = await contact('carol', ['FaultMessage'], false);
       ids.dave = await contact('dave', ['ProductMessage'], true);
-      await bindContact(store, ids.alice, ids.a, 'folder');
-      await bindContact(store, ids.bob, directory, 'directory');
-      await bindContact(store, ids.carol, ids.m2, 'account');
-      await bindContact(store, ids.dave, ids.m3, 'account');
+      // The folder and directory bindings come first: the accounts created afterwards inherit them.
+      await client.call('AssociateMembers', { ContactId: ids.alice, Members: [ids.a] });
+      await pop.call('AssociateMembers', { ContactId: ids.bob, Members: [directory] });
+      ids.m1 = await account('one', ids.b);
+      ids.m2 = await account('two', ids.c);
+      ids.m3 = await account('three', root);
+      await client.call('AssociateMembers', { ContactId: ids.carol, Members: [ids.m2] });
+      await pop.call('AssociateMembers', { ContactId: ids.dave, Members: [ids.m3] });
     });
     after(() => server.close());
 
@@ -101,17 +113,30 @@ for (const backend of backends) {
       assert.equal(second.TotalCount, 3);
     });
 
-    test('moving an account drops what it inherited and gains what the new folder gives', async () => {
-      const db = server.store.tree.db;
-      await db.updateTable('members').set({ folder_id: ids.c }).where('id', '=', ids.m1).execute();
+    test('MoveAccount drops what an account inherited and gains what the new folder gives; a direct binding moves with it', async () => {
+      const move = (via: ApiClient, accountId: string, destination: string) =>
+        via.call('MoveAccount', { AccountId: accountId, DestinationFolderId: destination });
       try {
-        const moved = await client.call('ListEffectiveMessageContacts', { AccountId: ids.m1 });
-        assert.deepEqual(moved.Contacts.map((c: any) => c.Name), ['bob']);
-        await db.updateTable('members').set({ folder_id: ids.a }).where('id', '=', ids.m1).execute();
-        const back = await client.call('ListEffectiveMessageContacts', { AccountId: ids.m1 });
-        assert.deepEqual(back.Contacts.map((c: any) => c.Name).sort(), ['alice', 'bob']);
+        for (const via of [client, pop]) {
+          assert.deepEqual(await names(ids.m1, via), ['alice', 'bob']);
+          assert.deepEqual(await expensesTotals(via), [[1, 2]]);
+          await move(via, ids.m1, ids.c);
+          assert.deepEqual(await names(ids.m1, via), ['bob'], `${via.name}: out of a, alice is gone`);
+          assert.deepEqual(await expensesTotals(via), [[0, 3]], `${via.name}: nobody receives AccountExpenses for it any more`);
+          await move(via, ids.m1, ids.a);
+          assert.deepEqual(await names(ids.m1, via), ['alice', 'bob'], `${via.name}: right under a, alice again`);
+          await move(via, ids.m1, ids.b);
+          // m2 is bound to carol directly: moving it into a keeps carol and adds alice.
+          assert.deepEqual(await names(ids.m2, via), ['bob', 'carol']);
+          await move(via, ids.m2, ids.a);
+          assert.deepEqual(await names(ids.m2, via), ['alice', 'bob', 'carol'], `${via.name}: the direct binding moved along`);
+          assert.deepEqual(await expensesTotals(via), [[2, 1]]);
+          await move(via, ids.m2, ids.c);
+          assert.deepEqual(await names(ids.m2, via), ['bob', 'carol']);
+        }
       } finally {
-        await db.updateTable('members').set({ folder_id: ids.b }).where('id', '=', ids.m1).execute();
+        await move(client, ids.m1, ids.b);
+        await move(client, ids.m2, ids.c);
       }
     });
 
@@ -141,10 +166,21 @@ for (const backend of backends) {
       assert.equal((await failure(stranger.call('ListEffectiveMessageContacts', { AccountId: ids.m1 }))).code, 'EntityNotExists.Account');
       assert.equal((await stranger.call('GetMessageContactCoverage')).TotalCount, 0);
 
-      const removed = await addMember(server.store, server.credentials.directoryId, ids.root, 'gone');
-      await server.store.tree.db.updateTable('members').set({ removed_at: new Date().toISOString(), status: 'Removed' }).where('id', '=', removed).execute();
-      assert.equal((await failure(client.call('ListEffectiveMessageContacts', { AccountId: removed }))).code, 'EntityNotExists.Account');
-      assert.equal((await client.call('GetMessageContactCoverage')).TotalCount, 3, 'a removed account is not in the report');
+      const removed = await account('gone', ids.a);
+      await client.call('AssociateMembers', { ContactId: ids.dave, Members: [removed] });
+      assert.deepEqual(await names(removed), ['alice', 'bob', 'dave']);
+      assert.equal((await client.call('GetMessageContactCoverage')).TotalCount, 4);
+      await client.call('UpdateAccount', { AccountId: removed, NewAccountType: 'CloudAccount' });
+      await pop.call('RemoveCloudAccount', { AccountId: removed });
+      for (const via of [client, pop]) {
+        const gone = await failure(via.call('ListEffectiveMessageContacts', { AccountId: removed }));
+        assert.deepEqual([gone.code, gone.statusCode], ['EntityNotExists.Account', 404], via.name);
+        const coverage = await via.call('GetMessageContactCoverage', { PageSize: 100 });
+        assert.equal(coverage.TotalCount, 3, `${via.name}: a removed account is not in the report`);
+        assert.ok(!coverage.Accounts.some((a: Body) => a.AccountId === removed), via.name);
+      }
+      // Its direct binding record stays with dave.
+      assert.deepEqual((await client.call('GetMessageContact', { ContactId: ids.dave })).Contact.Members, [ids.m3, removed]);
     });
   });
 }
