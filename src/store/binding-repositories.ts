@@ -13,6 +13,7 @@ import type {
   DeletionProgressTable,
   RetainedRecipientsTable,
 } from './schema.js';
+import { CompiledQueries, slot } from './compiled.js';
 
 export type BindingRow = Selectable<ContactBindingsTable>;
 export type DeletionJobRow = Selectable<ContactDeletionsTable>;
@@ -30,7 +31,10 @@ const bindingCovers = sql`(
     select 1 from folder_ancestors fa where fa.folder_id = m.folder_id and fa.ancestor_id = b.member_id)))`;
 
 export class BindingRepository {
-  constructor(readonly db: Kysely<Database>) {}
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries = new CompiledQueries(),
+  ) {}
 
   // ── Targets ─────────────────────────────────────────────────────────────────────────────────
 
@@ -60,14 +64,20 @@ export class BindingRepository {
 
   /** A contact's direct bindings in binding order. */
   async listForContact(contactId: string): Promise<BindingRow[]> {
-    return this.db
-      .selectFrom('contact_bindings')
-      .selectAll()
-      .where('contact_id', '=', contactId)
-      .orderBy('created_at')
-      .orderBy('position')
-      .orderBy('member_id')
-      .execute();
+    const result = await this.queries.run<BindingRow>(
+      this.db,
+      'bindings.listForContact',
+      () =>
+        this.db
+          .selectFrom('contact_bindings')
+          .selectAll()
+          .where('contact_id', '=', slot('contactId'))
+          .orderBy('created_at')
+          .orderBy('position')
+          .orderBy('member_id'),
+      { contactId },
+    );
+    return result.rows;
   }
 
   /** The direct bindings of several contacts, each contact's in binding order. */

@@ -22,6 +22,29 @@ export class CompiledQueries {
     this.accessKeys = new RowCache(direct?.foreignCommits);
   }
 
+  /** Executors bound to the connection while `transaction` has a transaction open on it. */
+  private readonly inDirectTransaction = new WeakSet<Kysely<any>>();
+
+  /**
+   * Runs `work` in one transaction. With a way below Kysely (SQLite here), it holds Kysely's only
+   * connection for the whole transaction (so no Kysely query or transaction can interleave), runs
+   * BEGIN and COMMIT on it directly, and runs the compiled queries of `work` straight on it too;
+   * the other queries of `work` go through Kysely on that same connection. Otherwise, a Kysely
+   * transaction.
+   */
+  async transaction<D, T>(db: Kysely<D>, work: (executor: Kysely<D>) => Promise<T>): Promise<T> {
+    const direct = this.direct;
+    if (direct === undefined) return db.transaction().execute((tx) => work(tx));
+    return db.connection().execute(async (connection) => {
+      this.inDirectTransaction.add(connection);
+      try {
+        return await direct.transaction(() => work(connection));
+      } finally {
+        this.inDirectTransaction.delete(connection);
+      }
+    });
+  }
+
   /**
    * Runs the query `name` on `db` (the database or a transaction). `build` is called once per name;
    * it must put `slot(key)` wherever a value of `values` goes, and its shape must depend on `name` only.
@@ -44,6 +67,7 @@ export class CompiledQueries {
       return values[key];
     });
     if (this.direct !== undefined && !db.isTransaction) {
+      if (this.inDirectTransaction.has(db)) return this.direct.runInTransaction(compiled.sql, parameters) as QueryResult<R>;
       const result = this.direct.run(compiled.sql, parameters);
       if (result !== undefined) return result as QueryResult<R>;
     }

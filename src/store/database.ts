@@ -61,6 +61,17 @@ export interface DirectAccess {
    */
   run(sql: string, parameters: readonly unknown[]): QueryResult<any> | undefined;
   /**
+   * Runs a compiled query inside a transaction begun by `transaction` (the caller holds Kysely's
+   * connection, so nothing else can be running on it).
+   */
+  runInTransaction(sql: string, parameters: readonly unknown[]): QueryResult<any>;
+  /**
+   * BEGIN, `work`, COMMIT (ROLLBACK when `work` or the COMMIT fails) on this connection, as Kysely's
+   * own transactions do. The caller must hold Kysely's connection (`db.connection().execute`) for
+   * the whole call, so that no Kysely query or transaction can interleave with it.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
    * A number that changes whenever another connection (another process: the CLI) has committed
    * to the database since the last call; not changed by this connection's own commits.
    */
@@ -75,15 +86,42 @@ export function directAccessOf(db: Kysely<any>): DirectAccess | undefined {
 
 function sqliteDirect(sqlite: SQLite.Database, statements: { prepare(sql: string): SQLite.Statement }): DirectAccess {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  const begin = sqlite.prepare('begin');
+  const commit = sqlite.prepare('commit');
+  const rollback = sqlite.prepare('rollback');
+  const execute = (sql: string, parameters: readonly unknown[]): QueryResult<any> => {
+    const statement = statements.prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters) };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+  };
+  const rollbackIfOpen = () => {
+    // SQLite may already have rolled back on its own (some errors end the transaction).
+    if (sqlite.inTransaction) rollback.run();
+  };
   return {
     run(sql, parameters) {
-      // Between BEGIN and COMMIT of a Kysely transaction, which may await between its statements:
+      // Between BEGIN and COMMIT of a transaction, which may await between its statements:
       // running here would read its uncommitted writes or slip a statement into it.
       if (sqlite.inTransaction) return undefined;
-      const statement = statements.prepare(sql);
-      if (statement.reader) return { rows: statement.all(parameters) };
-      const { changes, lastInsertRowid } = statement.run(parameters);
-      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+      return execute(sql, parameters);
+    },
+    runInTransaction(sql, parameters) {
+      if (!sqlite.inTransaction) throw new Error('runInTransaction: no transaction is open');
+      return execute(sql, parameters);
+    },
+    async transaction(work) {
+      if (sqlite.inTransaction) throw new Error('transaction: a transaction is already open');
+      begin.run();
+      let result;
+      try {
+        result = await work();
+        commit.run();
+      } catch (error) {
+        rollbackIfOpen();
+        throw error;
+      }
+      return result;
     },
     foreignCommits: () => dataVersion.get() as number,
   };

@@ -454,7 +454,7 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     accessKeys: new AccessKeyRepository(db, queries),
     directory: new DirectoryRepository(db),
     tree: new TreeRepository(db),
-    bindings: new BindingRepository(db),
+    bindings: new BindingRepository(db, queries),
     recipients: new RecipientQueries(db),
   };
 }

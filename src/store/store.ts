@@ -15,7 +15,7 @@ export function storeOver(db: Kysely<Database>): Store {
   const queries = new CompiledQueries(directAccessOf(db));
   return {
     ...repositories(db, queries),
-    transaction: (work) => db.transaction().execute((tx) => work(repositories(tx, queries))),
+    transaction: (work) => queries.transaction(db, (tx) => work(repositories(tx, queries))),
     close: () => db.destroy(),
   };
 }
