@@ -55,33 +55,34 @@ export class BindingService {
     const contactId = checkContactId(contactIdParam);
     const memberIds = checkMembers(membersParam, 'InvalidParameter.Members');
     const row = await this.contacts.loadWritable(tenant, contactId);
-    const kinds = new Map<string, BindingKind>();
-    for (const id of memberIds) {
-      const kind = await this.store.bindings.resolveTarget(tenant.directoryId, id);
-      if (!kind) throw new ApiError('InvalidMember');
-      kinds.set(id, kind);
-    }
-    const existing = new Map((await this.store.bindings.listForContact(contactId)).map((b) => [b.member_id, b]));
-    const added = memberIds.filter((id) => !existing.has(id));
-    if (existing.size + added.length > maxBindingsPerContact) throw new ApiError('LimitExceeded.ContactMembers');
-
     const now = toStored(this.clock());
-    if (added.length > 0) {
-      const nextPosition = Math.max(0, ...[...existing.values()].map((b) => b.position)) + 1;
-      await this.store.transaction(async (tx) => {
-        await this.contacts.claim(tx, row, { updated_at: now });
-        await tx.bindings.insert(
-          added.map((id, index) => ({
-            contact_id: contactId,
-            member_id: id,
-            member_kind: kinds.get(id)!,
-            created_at: now,
-            position: nextPosition + index,
-          })),
-        );
-        await recordAudit(tx, tenant, now, 'AssociateMembers', contactId, { Members: added });
-      });
-    }
+    // Targets and the limit are checked inside the transaction, so a folder deleted meanwhile
+    // cannot be bound.
+    const existing = await this.store.transaction(async (tx) => {
+      const kinds = new Map<string, BindingKind>();
+      for (const id of memberIds) {
+        const kind = await tx.bindings.resolveTarget(tenant.directoryId, id);
+        if (!kind) throw new ApiError('InvalidMember');
+        kinds.set(id, kind);
+      }
+      const bound = new Map((await tx.bindings.listForContact(contactId)).map((b) => [b.member_id, b]));
+      const added = memberIds.filter((id) => !bound.has(id));
+      if (bound.size + added.length > maxBindingsPerContact) throw new ApiError('LimitExceeded.ContactMembers');
+      if (added.length === 0) return bound;
+      const nextPosition = Math.max(0, ...[...bound.values()].map((b) => b.position)) + 1;
+      await this.contacts.claim(tx, row, { updated_at: now });
+      await tx.bindings.insert(
+        added.map((id, index) => ({
+          contact_id: contactId,
+          member_id: id,
+          member_kind: kinds.get(id)!,
+          created_at: now,
+          position: nextPosition + index,
+        })),
+      );
+      await recordAudit(tx, tenant, now, 'AssociateMembers', contactId, { Members: added });
+      return bound;
+    });
     return memberIds.map((id) => ({ contactId, memberId: id, modifiedAt: existing.get(id)?.created_at ?? now }));
   }
 
@@ -93,19 +94,18 @@ export class BindingService {
     const contactId = checkContactId(contactIdParam);
     const memberIds = checkMembers(membersParam, 'InvalidParameter.Members.Length');
     const row = await this.contacts.loadWritable(tenant, contactId);
-    const bound = new Set((await this.store.bindings.listForContact(contactId)).map((b) => b.member_id));
-    for (const id of memberIds) {
-      if (!bound.has(id) && !(await this.store.bindings.resolveTarget(tenant.directoryId, id))) throw new ApiError('InvalidMember');
-    }
-    const removed = memberIds.filter((id) => bound.has(id));
     const now = toStored(this.clock());
-    if (removed.length > 0) {
-      await this.store.transaction(async (tx) => {
-        await this.contacts.claim(tx, row, { updated_at: now });
-        await tx.bindings.remove(contactId, removed);
-        await recordAudit(tx, tenant, now, 'DisassociateMembers', contactId, { Members: removed });
-      });
-    }
+    await this.store.transaction(async (tx) => {
+      const bound = new Set((await tx.bindings.listForContact(contactId)).map((b) => b.member_id));
+      for (const id of memberIds) {
+        if (!bound.has(id) && !(await tx.bindings.resolveTarget(tenant.directoryId, id))) throw new ApiError('InvalidMember');
+      }
+      const removed = memberIds.filter((id) => bound.has(id));
+      if (removed.length === 0) return;
+      await this.contacts.claim(tx, row, { updated_at: now });
+      await tx.bindings.remove(contactId, removed);
+      await recordAudit(tx, tenant, now, 'DisassociateMembers', contactId, { Members: removed });
+    });
     return memberIds.map((id) => ({ contactId, memberId: id, modifiedAt: now }));
   }
 

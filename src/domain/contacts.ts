@@ -305,7 +305,9 @@ export class ContactService {
       await this.claim(tx, row, { lifecycle: 'Deleted', deleted_at: now, updated_at: now });
       const accounts = await tx.bindings.coveredAccounts(tenant.directoryId, contactId);
       const types = JSON.parse(row.message_types) as string[];
-      await tx.bindings.insertRetained(
+      // Only a contact with a verified email or phone was anyone's recipient, so only it is retained.
+      const reachable = row.email !== null || row.phone !== null;
+      if (reachable) await tx.bindings.insertRetained(
         accounts.flatMap((accountId) =>
           types.map((type) => ({
             account_id: accountId,
@@ -325,7 +327,7 @@ export class ContactService {
       await tx.tokens.retire(contactId, 'Cancelled');
       await recordAudit(tx, tenant, now, 'DeleteMessageContact', contactId, {
         Status: 'Deleted',
-        ...(accounts.length > 0 ? { RetainedInAccounts: accounts.length } : {}),
+        ...(reachable && accounts.length > 0 ? { RetainedInAccounts: accounts.length } : {}),
       });
     });
     return 'Deleted';

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Repositories } from '../store/repositories.js';
 import type { Store } from '../store/store.js';
 import type { DeletionJobRow } from '../store/binding-repositories.js';
+import { ApiError } from './errors.js';
 import { recordAudit } from './audit.js';
 import type { Tenant } from './tenant.js';
 import { type Clock, addSeconds, toStored } from './time.js';
@@ -36,12 +37,14 @@ function newOwner(): string {
   return `${host}/${process.pid}/${randomUUID().slice(0, 8)}`;
 }
 
-function isDeadLocalOwner(owner: string | null): boolean {
-  if (owner === null) return false;
+function isDeadLocalOwner(owner: string | null, self: string): boolean {
+  if (owner === null || owner === self) return false;
   const [ownerHost, pidText] = owner.split('/');
   const pid = Number(pidText);
   if (ownerHost !== host || !Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
+  // Our own pid with another owner name: an earlier process that had this pid (a restarted
+  // container's pid 1, say). It cannot be alive: we are.
+  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return false;
@@ -60,6 +63,8 @@ export class DeletionRunner {
   private woken = false;
   private interrupt: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  /** The job whose lease this runner holds, if any. */
+  private held: string | undefined;
 
   constructor(
     private readonly store: Store,
@@ -83,6 +88,9 @@ export class DeletionRunner {
     this.running = false;
     this.interrupt?.();
     await this.loop;
+    // Hand the job back at once, so that another instance (or the next start) need not wait out the lease.
+    if (this.held !== undefined) await this.store.bindings.releaseLease(this.held, this.owner);
+    this.held = undefined;
   }
 
   /** A job was enqueued: look now instead of at the next poll. */
@@ -130,10 +138,19 @@ export class DeletionRunner {
     const jobs = await this.store.bindings.claimableJobs(toStored(now), 20);
     for (const job of jobs) {
       const free = job.lease_owner === null || job.lease_owner === this.owner || (job.lease_expires_at ?? '') < toStored(now);
-      const stealFrom = !free && isDeadLocalOwner(job.lease_owner) ? job.lease_owner! : undefined;
+      const stealFrom = !free && isDeadLocalOwner(job.lease_owner, this.owner) ? job.lease_owner! : undefined;
       if (!free && !stealFrom) continue;
       if (!(await this.store.bindings.claimJob(job.contact_id, this.owner, toStored(now), this.leaseUntil(now), stealFrom))) continue;
-      await this.store.transaction((tx) => this.advance(tx, job));
+      this.held = job.contact_id;
+      try {
+        await this.store.transaction((tx) => this.advance(tx, job));
+      } catch (error) {
+        // A job that fails must not hold up the others: report it, hand its lease back, go on.
+        this.options.onError?.(error);
+        await this.store.bindings.releaseLease(job.contact_id, this.owner);
+        this.held = undefined;
+        continue;
+      }
       return true;
     }
     return false;
@@ -181,7 +198,7 @@ export class DeletionRunner {
   private async finish(tx: Repositories, tenant: Tenant, job: DeletionJobRow, version: number, at: string): Promise<void> {
     const failed = await tx.bindings.listProgress(job.contact_id, 'Failed');
     if (failed.length === 0) {
-      await tx.contacts.updateIfVersion(job.contact_id, version, { lifecycle: 'Deleted', deleted_at: at, updated_at: at });
+      await this.claimContact(tx, job.contact_id, version, { lifecycle: 'Deleted', deleted_at: at, updated_at: at });
       await tx.pendingTargets.removeAll(job.contact_id);
       await tx.tokens.retire(job.contact_id, 'Cancelled');
       await tx.bindings.removeAllForContact(job.contact_id);
@@ -192,12 +209,22 @@ export class DeletionRunner {
     }
     // The contact stays, with the bindings that still cover an account it could not leave.
     await tx.bindings.markJobFailed(job.contact_id, at);
-    await tx.contacts.updateIfVersion(job.contact_id, version, { lifecycle: 'Live', updated_at: at });
+    await this.claimContact(tx, job.contact_id, version, { lifecycle: 'Live', updated_at: at });
     await tx.bindings.removeBindingsCoveringNoFailedAccount(job.contact_id);
     await tx.bindings.removeProgress(job.contact_id, 'Released');
     await recordAudit(tx, tenant, at, 'DeletionJob.Finished', job.contact_id, {
       Status: 'Failed',
       FailReasonList: failed.map((row) => ({ AccountId: row.account_id, MessageTypes: JSON.parse(row.message_types ?? '[]') })),
     });
+  }
+
+  /** The final write to the contact, conditional on the version read in this step; else the step is retried. */
+  private async claimContact(
+    tx: Repositories,
+    contactId: string,
+    version: number,
+    changes: Parameters<Repositories['contacts']['updateIfVersion']>[2],
+  ): Promise<void> {
+    if (!(await tx.contacts.updateIfVersion(contactId, version, changes))) throw new ApiError('ConcurrentCallNotSupported');
   }
 }

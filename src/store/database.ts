@@ -86,7 +86,9 @@ export function directAccessOf(db: Kysely<any>): DirectAccess | undefined {
 
 function sqliteDirect(sqlite: SQLite.Database, statements: { prepare(sql: string): SQLite.Statement }): DirectAccess {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-  const begin = sqlite.prepare('begin');
+  // IMMEDIATE: take the write lock at once, so a commit by another process (the CLI) between this
+  // transaction's first read and its first write cannot fail it with SQLITE_BUSY.
+  const begin = sqlite.prepare('begin immediate');
   const commit = sqlite.prepare('commit');
   const rollback = sqlite.prepare('rollback');
   const execute = (sql: string, parameters: readonly unknown[]): QueryResult<any> => {
