@@ -174,7 +174,13 @@ export class DeletionRunner {
     // A contact with no verified email or phone was nobody's recipient: it can leave every account.
     const verified = contact.email !== null || contact.phone !== null;
     const types = verified ? (JSON.parse(contact.message_types) as string[]) : [];
-    const accounts = await tx.bindings.unprocessedCoveredAccounts(job.directory_id, job.contact_id, this.batchSize);
+    // Forward from the last decided account; once that runs dry, one scan from the start catches
+    // accounts that joined a covered folder behind the cursor while the job ran.
+    const after = await tx.bindings.lastProcessedAccount(job.contact_id);
+    let accounts = await tx.bindings.unprocessedCoveredAccounts(job.directory_id, job.contact_id, this.batchSize, after);
+    if (accounts.length === 0 && after !== '') {
+      accounts = await tx.bindings.unprocessedCoveredAccounts(job.directory_id, job.contact_id, this.batchSize);
+    }
     for (const accountId of accounts) {
       const covered = await tx.bindings.typesWithOtherRecipient(accountId, job.contact_id, types);
       const missing = types.filter((type) => !covered.includes(type));
@@ -192,7 +198,7 @@ export class DeletionRunner {
         ...(missing.length > 0 ? { MessageTypes: missing } : {}),
       });
     }
-    if (accounts.length < this.batchSize) await this.finish(tx, tenant, job, contact.version, at);
+    if (accounts.length === 0) await this.finish(tx, tenant, job, contact.version, at);
   }
 
   private async finish(tx: Repositories, tenant: Tenant, job: DeletionJobRow, version: number, at: string): Promise<void> {

@@ -184,16 +184,33 @@ export class BindingRepository {
   }
 
   /** Up to `limit` covered accounts that the contact's deletion job has not processed yet, by account ID. */
-  async unprocessedCoveredAccounts(directoryId: string, contactId: string, limit: number): Promise<string[]> {
+  async unprocessedCoveredAccounts(
+    directoryId: string,
+    contactId: string,
+    limit: number,
+    /** Only accounts after this ID: the job's cursor, so a step does not rescan what it has done. */
+    afterId = '',
+  ): Promise<string[]> {
     const result = await sql<{ id: string }>`
       select m.id as id from members m
-      where m.directory_id = ${directoryId} and m.removed_at is null
+      where m.directory_id = ${directoryId} and m.removed_at is null and m.id > ${afterId}
         and exists (select 1 from contact_bindings b where b.contact_id = ${contactId} and ${bindingCovers})
         and not exists (select 1 from deletion_progress p where p.contact_id = ${contactId} and p.account_id = m.id)
       order by m.id
       limit ${limit}`.execute(this.db);
     return result.rows.map((row) => row.id);
   }
+
+  /** The highest account ID the contact's deletion job has decided, or '' before the first. */
+  async lastProcessedAccount(contactId: string): Promise<string> {
+    const row = await this.db
+      .selectFrom('deletion_progress')
+      .select((eb) => eb.fn.max('account_id').as('last'))
+      .where('contact_id', '=', contactId)
+      .executeTakeFirst();
+    return row?.last ?? '';
+  }
+
 
   /**
    * Of `types`, those for which `accountId` has a verified recipient other than `contactId`: a Live or
