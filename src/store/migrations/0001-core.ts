@@ -1,6 +1,5 @@
 /** 0001: accounts, directories, Root folders, AccessKeys, contacts, verification, outbox, audit. */
-import { type Kysely, sql } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 export const core: Migration = {
   async up(db: Kysely<unknown>) {

@@ -2,8 +2,7 @@
  * 0002: the resource directory tree (folder depth and ancestry, member accounts, tags), contact
  * bindings, message types as rows (for coverage queries), retained recipients and deletion jobs.
  */
-import { type Kysely, sql } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 export const directory: Migration = {
   async up(db: Kysely<any>) {

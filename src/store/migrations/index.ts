@@ -1,5 +1,5 @@
 /** Schema migrations, in order. Each runs once, inside Kysely's migrator, on every dialect. */
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely';
 import { core } from './0001-core.js';
 import { directory } from './0002-directory.js';
 
