@@ -9,6 +9,7 @@ import { type ApiClient, apiClient, failure } from './support/clients.js';
 import { backends } from './support/backends.js';
 import { startServer, type TestServer } from './support/server.js';
 import { confirmNewest } from './support/verification-links.js';
+import { holdContactReads } from './support/hold-reads.js';
 
 const contactIdShape = /^c-[0-9A-Za-z]{16}$/;
 
@@ -274,20 +275,7 @@ for (const backend of backends) {
       assert.equal((await get(id)).Title, 'CEO');
 
       // Through the wire: hold both requests after their read until both have read, then let them write.
-      const original = server.store.contacts;
-      let arrived = 0;
-      let release!: () => void;
-      const bothRead = new Promise<void>((resolve) => (release = resolve));
-      server.store.contacts = Object.create(original, {
-        findVisible: {
-          value: async (directoryId: string, contactId: string) => {
-            const row = await original.findVisible(directoryId, contactId);
-            if (contactId === id && ++arrived === 2) release();
-            if (contactId === id) await bothRead;
-            return row;
-          },
-        },
-      });
+      const restore = holdContactReads(server.store, id);
       try {
         const outcomes = await Promise.allSettled([
           client.call('UpdateMessageContact', { ContactId: id, Title: 'FinanceDirector' }),
@@ -303,7 +291,7 @@ for (const backend of backends) {
         const winner = outcomes[0].status === 'fulfilled' ? 'FinanceDirector' : 'MaintenanceDirector';
         assert.equal((await get(id)).Title, winner, "the winner's update is the one that holds");
       } finally {
-        server.store.contacts = original;
+        restore();
       }
     });
 

@@ -67,7 +67,7 @@ export class RecipientService {
   ): Promise<EffectiveRecipient[]> {
     const accountId = checkAccountId(accountIdParam);
     const messageType = checkMessageType(messageTypeParam);
-    const member = await this.store.recipients.findMember(tenant.directoryId, accountId);
+    const member = await this.store.tree.findLiveMember(tenant.directoryId, accountId);
     if (!member) throw new ApiError('EntityNotExists.Account');
     const [reaching, retained] = await Promise.all([
       this.store.recipients.bindingsReaching(member),
@@ -127,7 +127,7 @@ export class RecipientService {
     const types = messageType ? [messageType] : [...allMessageTypes];
     const queries = this.store.recipients;
     const [totalAccounts, coveredCounts, members] = await Promise.all([
-      queries.countMembers(tenant.directoryId),
+      this.store.tree.countLiveMembers(tenant.directoryId),
       queries.coveredCountsByType(tenant.directoryId, messageType),
       queries.pageOfMembers(tenant.directoryId, (page.pageNumber - 1) * page.pageSize, page.pageSize),
     ]);

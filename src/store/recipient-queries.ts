@@ -31,6 +31,7 @@ export interface RetainedRow {
   phone: string | null;
 }
 
+/** What resolution needs of a member account (a row of `members`). */
 export interface MemberRow {
   id: string;
   directory_id: string;
@@ -45,17 +46,6 @@ export interface CoveredPair {
 
 export class RecipientQueries {
   constructor(readonly db: Kysely<Database>) {}
-
-  /** A current (not removed) member account of the directory. */
-  async findMember(directoryId: string, accountId: string): Promise<MemberRow | undefined> {
-    return this.db
-      .selectFrom('members')
-      .select(['id', 'directory_id', 'folder_id', 'display_name'])
-      .where('id', '=', accountId)
-      .where('directory_id', '=', directoryId)
-      .where('removed_at', 'is', null)
-      .executeTakeFirst();
-  }
 
   /**
    * Every binding through which a live or deleting contact reaches `member`, except where the
@@ -108,16 +98,6 @@ export class RecipientQueries {
       .orderBy('contact_id')
       .orderBy('message_type')
       .execute();
-  }
-
-  async countMembers(directoryId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('members')
-      .select((eb) => eb.fn.countAll<number | string>().as('count'))
-      .where('directory_id', '=', directoryId)
-      .where('removed_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
   }
 
   async pageOfMembers(directoryId: string, offset: number, limit: number): Promise<MemberRow[]> {

@@ -17,6 +17,7 @@ import { backends } from '../support/backends.js';
 import { DeletionRunner } from '../../src/domain/deletion-runner.js';
 import { startServer, type Credentials, type TestServer } from '../support/server.js';
 import { confirmNewest } from '../support/verification-links.js';
+import { holdContactReads } from '../support/hold-reads.js';
 
 const apiDate = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const unknownContact = 'c-AAAAAAAAAAAAAAAA';
@@ -254,25 +255,12 @@ for (const backend of backends) {
     test('two Associate calls racing on one contact: one wins, the other answers 429 and binds nothing', async () => {
       const t = await tree();
       const { id } = await add();
-      const original = server.store.contacts;
-      let arrived = 0;
-      let release!: () => void;
-      const bothRead = new Promise<void>((resolve) => (release = resolve));
-      server.store.contacts = Object.create(original, {
-        findVisible: {
-          value: async (directoryId: string, contactId: string) => {
-            const row = await original.findVisible(directoryId, contactId);
-            if (contactId === id && ++arrived === 2) release();
-            if (contactId === id) await bothRead;
-            return row;
-          },
-        },
-      });
+      const restore = holdContactReads(server.store, id);
       let outcomes: PromiseSettledResult<Body>[];
       try {
         outcomes = await Promise.allSettled([associate(id, [t.a]), associate(id, [t.b], pop)]);
       } finally {
-        server.store.contacts = original;
+        restore();
       }
       const refused = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
       assert.equal(refused.length, 1);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type ApiClient, type ClientName, apiClient, failure, plain } from '../support/clients.js';
+import { type ApiClient, type ClientName, apiClient, expectError, plain } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { bindContact } from '../support/tree-fixtures.js';
@@ -25,12 +25,6 @@ const commonFields = [
   'Type',
 ];
 
-
-async function expectError(promise: Promise<unknown>, code: string, status: number): Promise<void> {
-  const error = await failure(promise);
-  assert.equal(error.code, code, error.message);
-  assert.equal(error.statusCode, status, `${code}: status`);
-}
 
 for (const backend of backends) {
   for (const clientName of clients) {

@@ -5,6 +5,7 @@
  *  - openapi-v2: the same with `signatureAlgorithm: 'v2'` (RPC HMAC-SHA1, POST, query)
  *  - pop-get / pop-post: @alicloud/pop-core RPCClient (RPC HMAC-SHA1, GET query or POST form body)
  */
+import assert from 'node:assert/strict';
 import OpenApiModule, * as OpenApiTypes from '@alicloud/openapi-client';
 import OpenApiUtilModule from '@alicloud/openapi-util';
 import * as TeaUtil from '@alicloud/tea-util';
@@ -40,6 +41,21 @@ export interface ApiClient {
 const OpenApi = ((OpenApiModule as any).default ?? OpenApiModule) as typeof OpenApiModule;
 const OpenApiUtil = ((OpenApiUtilModule as any).default ?? OpenApiUtilModule) as any;
 
+/** The `Params` a generated SDK passes to `callApi` for every action of this product. */
+export function rpcParams(action: string): OpenApiTypes.Params {
+  return new OpenApiTypes.Params({
+    action,
+    version: '2022-04-19',
+    protocol: 'HTTP',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+}
+
 function withoutUndefined(params: Params): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
@@ -54,28 +70,18 @@ function openApiClient(endpoint: string, credentials: Credentials, name: 'openap
   });
   const client = new (OpenApi as any)(config);
   const exchange: ApiClient['exchange'] = async (action, params = {}) => {
-      // Exactly what a generated SDK does: business parameters flattened into the query.
-      const request = new OpenApiTypes.OpenApiRequest({ query: OpenApiUtil.query(withoutUndefined(params)) });
-      const apiParams = new OpenApiTypes.Params({
-        action,
-        version: '2022-04-19',
-        protocol: 'HTTP',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      });
-      try {
-        const response = await client.callApi(apiParams, request, new TeaUtil.RuntimeOptions({}));
-        return { body: response.body as Body, headers: response.headers as Record<string, string> };
-      } catch (error: any) {
-        if (typeof error?.code === 'string') {
-          throw new CallFailure(error.code, error.statusCode, error.data, error.message);
-        }
-        throw error;
+    // Exactly what a generated SDK does: business parameters flattened into the query.
+    const request = new OpenApiTypes.OpenApiRequest({ query: OpenApiUtil.query(withoutUndefined(params)) });
+    const apiParams = rpcParams(action);
+    try {
+      const response = await client.callApi(apiParams, request, new TeaUtil.RuntimeOptions({}));
+      return { body: response.body as Body, headers: response.headers as Record<string, string> };
+    } catch (error: any) {
+      if (typeof error?.code === 'string') {
+        throw new CallFailure(error.code, error.statusCode, error.data, error.message);
       }
+      throw error;
+    }
   };
   return { name, exchange, call: async (action, params) => (await exchange(action, params)).body };
 }
@@ -107,6 +113,13 @@ export function apiClient(name: ClientName, endpoint: string, credentials: Crede
   return name.startsWith('openapi')
     ? openApiClient(endpoint, credentials, name as 'openapi-v3' | 'openapi-v2')
     : popClient(endpoint, credentials, name as 'pop-get' | 'pop-post');
+}
+
+/** Asserts that `promise` fails with `code` and HTTP `status`. */
+export async function expectError(promise: Promise<unknown>, code: string, status: number): Promise<void> {
+  const error = await failure(promise);
+  assert.equal(error.code, code, error.message);
+  assert.equal(error.statusCode, status, `${code}: status`);
 }
 
 /** Runs `promise` and returns the failure it must end in. */

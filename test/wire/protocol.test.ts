@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenApiModule, * as OpenApiTypes from '@alicloud/openapi-client';
 import * as TeaUtil from '@alicloud/tea-util';
 import { XMLParser } from 'fast-xml-parser';
-import { apiClient, clientNames, failure } from '../support/clients.js';
+import { apiClient, clientNames, failure, rpcParams } from '../support/clients.js';
 import { type Credentials, type TestServer, startServer } from '../support/server.js';
 import { type RawResponse, encodeParams, send, sendBytes, signAcs3, signRpc, signRpcParams } from './raw-request.js';
 
@@ -25,17 +25,7 @@ function rawOpenApi(endpoint: string, credentials: Credentials) {
   );
   return (action: string, query: Record<string, unknown>): Promise<{ statusCode: number; headers: any; body: any }> =>
     client.callApi(
-      new OpenApiTypes.Params({
-        action,
-        version: '2022-04-19',
-        protocol: 'HTTP',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      }),
+      rpcParams(action),
       new OpenApiTypes.OpenApiRequest({ query: query as any }),
       new TeaUtil.RuntimeOptions({}),
     );
