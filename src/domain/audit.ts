@@ -1,5 +1,4 @@
 /** The audit trail: who changed what and when, written in the transaction of the change. */
-import { randomUUID } from 'node:crypto';
 import type { Repositories } from '../store/repositories.js';
 import type { Tenant } from './tenant.js';
 
@@ -12,7 +11,6 @@ export async function recordAudit(
   changes: Record<string, unknown>,
 ): Promise<void> {
   await tx.audit.insert({
-    id: randomUUID(),
     directory_id: tenant.directoryId,
     contact_id: contactId,
     action,

@@ -62,8 +62,10 @@ export class BindingRepository {
 
   // ── Bindings ────────────────────────────────────────────────────────────────────────────────
 
-  /** A contact's direct bindings in binding order. */
+  /** A contact's direct bindings in binding order; kept in memory until the database changes. */
   async listForContact(contactId: string): Promise<BindingRow[]> {
+    const cached = this.queries.cached.contactBindings.get(contactId);
+    if (cached.row !== undefined) return (cached.row as BindingRow[]).map((row) => ({ ...row }));
     const result = await this.queries.run<BindingRow>(
       this.db,
       'bindings.listForContact',
@@ -77,6 +79,7 @@ export class BindingRepository {
           .orderBy('member_id'),
       { contactId },
     );
+    cached.fill(result.rows.map((row) => ({ ...row })));
     return result.rows;
   }
 

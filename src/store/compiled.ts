@@ -14,12 +14,16 @@ const isSlot = (value: unknown): value is string => typeof value === 'string' &&
 export class CompiledQueries {
   private readonly cache = new Map<string, CompiledQuery>();
 
-  /** AccessKeys (with their directory) by id; shared, like the queries, by the store and its transactions. */
-  readonly accessKeys: RowCache<unknown>;
+  /**
+   * Rows the hot reads keep in memory, shared like the queries by the store and its transactions:
+   * AccessKeys with their directory by id, visible contacts by directory and id, and a contact's
+   * bindings by contact id.
+   */
+  readonly cached: { accessKeys: RowCache<unknown>; contacts: RowCache<unknown>; contactBindings: RowCache<unknown> };
 
   /** `direct`: how to run a query below Kysely on the store's database, when its dialect has a way. */
   constructor(private readonly direct?: DirectAccess) {
-    this.accessKeys = new RowCache(direct?.foreignCommits);
+    this.cached = { accessKeys: new RowCache(direct), contacts: new RowCache(direct), contactBindings: new RowCache(direct) };
   }
 
   /** Executors bound to the connection while `transaction` has a transaction open on it. */
@@ -76,43 +80,38 @@ export class CompiledQueries {
 }
 
 /**
- * Rows kept in memory for as long as nothing may have changed them: emptied when this process writes
- * to them (`invalidate`, called by the repository around each write) and when another process has
- * committed to the database (`foreignCommits` changed). Without a way to notice the other
- * processes (a dialect with no such seam), it keeps nothing.
+ * Rows kept in memory for as long as nothing may have changed them: emptied whenever the database
+ * may have changed since it was filled (any statement of this process that is not a read, or a
+ * commit by another process: `DirectAccess.changes`). Rows read inside a transaction are not kept:
+ * they may hold writes that are rolled back. Without a way to notice changes (a dialect with no
+ * such seam, such as a database shared by several processes), it keeps nothing.
  */
 export class RowCache<V> {
   private readonly rows = new Map<string, V>();
-  private generation = 0;
-  private seenCommits: number | undefined;
+  private seenChanges: number | undefined;
 
   constructor(
-    private readonly foreignCommits: (() => number) | undefined,
+    private readonly database: Pick<DirectAccess, 'changes' | 'inTransaction'> | undefined,
     private readonly max = 10_000,
   ) {}
 
   /** The cached row, or undefined; `fill` then stores what it reads, if nothing changed meanwhile. */
   get(key: string): { row: V | undefined; fill: (row: V) => void } {
-    if (this.foreignCommits === undefined) return { row: undefined, fill: () => {} };
-    const commits = this.foreignCommits();
-    if (commits !== this.seenCommits) {
-      this.seenCommits = commits;
-      this.invalidate();
+    const database = this.database;
+    if (database === undefined) return { row: undefined, fill: () => {} };
+    const changes = database.changes();
+    if (changes !== this.seenChanges) {
+      this.seenChanges = changes;
+      this.rows.clear();
     }
-    const row = this.rows.get(key);
-    const generation = this.generation;
     return {
-      row,
+      row: this.rows.get(key),
       fill: (read: V) => {
-        if (generation !== this.generation) return;
+        // Another process's commit meanwhile may or may not show in `read`; the next `get` notices it.
+        if (database.inTransaction() || database.changes(true) !== changes) return;
         if (this.rows.size >= this.max) this.rows.clear();
         this.rows.set(key, read);
       },
     };
-  }
-
-  invalidate(): void {
-    this.generation += 1;
-    this.rows.clear();
   }
 }

@@ -42,10 +42,11 @@ export async function openDatabase(url: string): Promise<Kysely<Database>> {
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const statements = withStatementCache(sqlite);
+  const writes = { count: 0 };
+  const statements = withStatementCache(sqlite, writes);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   await migrate(db);
-  direct.set(db, sqliteDirect(sqlite, statements));
+  direct.set(db, sqliteDirect(sqlite, statements, writes));
   return db;
 }
 
@@ -71,10 +72,13 @@ export interface DirectAccess {
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /**
-   * A number that changes whenever another connection (another process: the CLI) has committed
-   * to the database since the last call; not changed by this connection's own commits.
+   * A number that changes whenever what a read returns may have changed since the last call: this
+   * connection ran anything but a read (a write, BEGIN, COMMIT, ROLLBACK, through Kysely or not),
+   * or, unless `ownOnly`, another connection (another process: the CLI) committed.
    */
-  foreignCommits(): number;
+  changes(ownOnly?: boolean): number;
+  /** Whether a transaction is open on this connection (its reads may see uncommitted writes). */
+  inTransaction(): boolean;
 }
 
 const direct = new WeakMap<Kysely<any>, DirectAccess>();
@@ -83,8 +87,18 @@ export function directAccessOf(db: Kysely<any>): DirectAccess | undefined {
   return direct.get(db);
 }
 
-function sqliteDirect(sqlite: SQLite.Database, statements: { prepare(sql: string): SQLite.Statement }): DirectAccess {
+/** Counts the statements run on a connection that are not reads. */
+interface WriteCounter {
+  count: number;
+}
+
+function sqliteDirect(
+  sqlite: SQLite.Database,
+  statements: { prepare(sql: string): SQLite.Statement },
+  writes: WriteCounter,
+): DirectAccess {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  let seenDataVersion: unknown;
   // IMMEDIATE: take the write lock at once, so a commit by another process (the CLI) between this
   // transaction's first read and its first write cannot fail it with SQLITE_BUSY.
   const begin = sqlite.prepare('begin immediate');
@@ -113,6 +127,7 @@ function sqliteDirect(sqlite: SQLite.Database, statements: { prepare(sql: string
     },
     async transaction(work) {
       if (sqlite.inTransaction) throw new Error('transaction: a transaction is already open');
+      writes.count += 1;
       begin.run();
       let result;
       try {
@@ -121,10 +136,21 @@ function sqliteDirect(sqlite: SQLite.Database, statements: { prepare(sql: string
       } catch (error) {
         rollbackIfOpen();
         throw error;
+      } finally {
+        writes.count += 1;
       }
       return result;
     },
-    foreignCommits: () => dataVersion.get() as number,
+    changes(ownOnly = false) {
+      if (ownOnly) return writes.count;
+      const version = dataVersion.get();
+      if (version !== seenDataVersion) {
+        seenDataVersion = version;
+        writes.count += 1;
+      }
+      return writes.count;
+    },
+    inTransaction: () => sqlite.inTransaction,
   };
 }
 
@@ -140,8 +166,10 @@ async function migrate(db: Kysely<Database>): Promise<void> {
 /**
  * Kysely's SQLite driver prepares every query anew; the SQL text of a query shape never changes
  * (values are bound parameters), so keep the prepared statements. Bounded, oldest dropped first.
+ * Every query is prepared here just before it runs, Kysely's and the store's own alike, so this is
+ * also where the statements that are not reads are counted.
  */
-function withStatementCache(sqlite: SQLite.Database, max = 256) {
+function withStatementCache(sqlite: SQLite.Database, writes: WriteCounter, max = 256) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
@@ -155,6 +183,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 256) {
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
         cache.set(sql, statement);
       }
+      if (!statement.reader) writes.count += 1;
       return statement;
     },
   };

@@ -2,7 +2,7 @@
  * The queries of rdcontacts, one class per aggregate, over any Kysely executor (the database or a
  * transaction). Every query here is dialect-neutral.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { BindingRepository } from './binding-repositories.js';
 import { CompiledQueries, slot } from './compiled.js';
 import { RecipientQueries } from './recipient-queries.js';
@@ -52,8 +52,10 @@ export class ContactRepository {
       ]);
   }
 
-  /** A contact of the directory that has not been deleted. */
+  /** A contact of the directory that has not been deleted; kept in memory until the database changes. */
   async findVisible(directoryId: string, contactId: string): Promise<ContactRow | undefined> {
+    const cached = this.queries.cached.contacts.get(`${directoryId}/${contactId}`);
+    if (cached.row !== undefined) return { ...(cached.row as ContactRow) };
     const result = await this.queries.run<ContactRow>(
       this.db,
       'contacts.findVisible',
@@ -64,7 +66,9 @@ export class ContactRepository {
           .where('contacts.lifecycle', '<>', 'Deleted'),
       { contactId, directoryId },
     );
-    return result.rows[0];
+    const row = result.rows[0];
+    if (row !== undefined) cached.fill({ ...row });
+    return row;
   }
 
   async findById(contactId: string): Promise<ContactRow | undefined> {
@@ -300,18 +304,18 @@ export class AuditRepository {
     private readonly queries: CompiledQueries,
   ) {}
 
-  async insert(row: AuditEventsTable): Promise<void> {
-    const columns = (Object.keys(row) as (keyof AuditEventsTable)[]).filter((c) => row[c] !== undefined).sort();
+  async insert(row: Insertable<AuditEventsTable>): Promise<void> {
+    const columns = (Object.keys(row) as (keyof typeof row)[]).filter((c) => row[c] !== undefined).sort();
     await this.queries.run(
       this.db,
       `audit.insert:${columns.join(',')}`,
-      () => this.db.insertInto('audit_events').values(Object.fromEntries(columns.map((c) => [c, slot(c)])) as unknown as AuditEventsTable),
+      () => this.db.insertInto('audit_events').values(Object.fromEntries(columns.map((c) => [c, slot(c)])) as unknown as Insertable<AuditEventsTable>),
       row as unknown as Record<string, unknown>,
     );
   }
 
   async list(filter: { contactId?: string; directoryId?: string; limit: number }): Promise<AuditRow[]> {
-    let query = this.db.selectFrom('audit_events').selectAll().orderBy('created_at').orderBy('id');
+    let query = this.db.selectFrom('audit_events').selectAll().orderBy('seq');
     if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
     if (filter.directoryId) query = query.where('directory_id', '=', filter.directoryId);
     return query.limit(filter.limit).execute();
@@ -326,11 +330,10 @@ export class AccessKeyRepository {
 
   /**
    * The key with the directory its account manages. Kept in memory once its account manages a
-   * directory (directories are never removed); any write to AccessKeys, here or by another
-   * process, empties that memory.
+   * directory (directories are never removed) until the database changes (`RowCache`).
    */
   async find(accessKeyId: string): Promise<AccessKeyRow | undefined> {
-    const cached = this.queries.accessKeys.get(accessKeyId);
+    const cached = this.queries.cached.accessKeys.get(accessKeyId);
     if (cached.row !== undefined) return { ...(cached.row as AccessKeyRow) };
     const result = await this.queries.run<AccessKeyRow>(
       this.db,
@@ -349,18 +352,8 @@ export class AccessKeyRepository {
     return row;
   }
 
-  /** Runs a write to AccessKeys, forgetting the cached keys before it and after it. */
-  private async writing<T>(write: () => Promise<T>): Promise<T> {
-    this.queries.accessKeys.invalidate();
-    try {
-      return await write();
-    } finally {
-      this.queries.accessKeys.invalidate();
-    }
-  }
-
   async insert(row: AccessKeysTable): Promise<void> {
-    await this.writing(() => this.db.insertInto('access_keys').values(row).execute());
+    await this.db.insertInto('access_keys').values(row).execute();
   }
 
   async list(): Promise<Selectable<AccessKeysTable>[]> {
@@ -368,14 +361,12 @@ export class AccessKeyRepository {
   }
 
   async setStatus(accessKeyId: string, status: AccessKeyStatus): Promise<boolean> {
-    const result = await this.writing(() =>
-      this.db.updateTable('access_keys').set({ status }).where('id', '=', accessKeyId).executeTakeFirst(),
-    );
+    const result = await this.db.updateTable('access_keys').set({ status }).where('id', '=', accessKeyId).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
   async remove(accessKeyId: string): Promise<boolean> {
-    const result = await this.writing(() => this.db.deleteFrom('access_keys').where('id', '=', accessKeyId).executeTakeFirst());
+    const result = await this.db.deleteFrom('access_keys').where('id', '=', accessKeyId).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   }
 }

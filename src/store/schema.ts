@@ -181,7 +181,8 @@ export interface OutboxTable {
 }
 
 export interface AuditEventsTable {
-  id: string;
+  /** Order of the events: given by the database on insert. */
+  seq: Generated<number>;
   directory_id: string;
   contact_id: string | null;
   action: string;
