@@ -6,6 +6,16 @@
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DirectAccess } from './database.js';
 
+/** At most this many transactions share one commit, so that none waits long behind the others. */
+const maxGroup = 64;
+
+interface QueuedTransaction {
+  db: Kysely<any>;
+  work: (executor: Kysely<any>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
 /** Stands for the value `name` in a query built for `CompiledQueries.run`. */
 export const slot = (name: string): string => `\u0000${name}`;
 
@@ -29,24 +39,55 @@ export class CompiledQueries {
   /** Executors bound to the connection while `transaction` has a transaction open on it. */
   private readonly inDirectTransaction = new WeakSet<Kysely<any>>();
 
+  /** Transactions waiting for the next group commit, and whether one is on its way. */
+  private readonly queued: QueuedTransaction[] = [];
+  private grouping = false;
+
   /**
-   * Runs `work` in one transaction. With a way below Kysely (SQLite here), it holds Kysely's only
-   * connection for the whole transaction (so no Kysely query or transaction can interleave), runs
-   * BEGIN and COMMIT on it directly, and runs the compiled queries of `work` straight on it too;
-   * the other queries of `work` go through Kysely on that same connection. Otherwise, a Kysely
-   * transaction.
+   * Runs `work` in one transaction: all of its writes land, or none do. With a way below Kysely
+   * (SQLite here), transactions asked for while others run, or in the same turn of the event loop,
+   * share one COMMIT (group commit), each in its own savepoint, so that a busy server writes each
+   * page once per group instead of once per call; a transaction's promise settles only after its
+   * group has committed. The group holds Kysely's only connection throughout (no Kysely query or
+   * transaction can interleave) and runs the compiled queries of each work straight on it.
+   * Otherwise, a Kysely transaction.
    */
   async transaction<D, T>(db: Kysely<D>, work: (executor: Kysely<D>) => Promise<T>): Promise<T> {
-    const direct = this.direct;
-    if (direct === undefined) return db.transaction().execute((tx) => work(tx));
-    return db.connection().execute(async (connection) => {
-      this.inDirectTransaction.add(connection);
-      try {
-        return await direct.transaction(() => work(connection));
-      } finally {
-        this.inDirectTransaction.delete(connection);
+    if (this.direct === undefined) return db.transaction().execute((tx) => work(tx));
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ db, work, resolve, reject } as QueuedTransaction);
+      if (!this.grouping) {
+        this.grouping = true;
+        // After the requests of this turn of the event loop have asked for theirs.
+        setImmediate(() => void this.commitGroups(this.direct!));
       }
     });
+  }
+
+  private async commitGroups(direct: DirectAccess): Promise<void> {
+    while (this.queued.length > 0) {
+      const group = this.queued.splice(0, maxGroup);
+      let settled: PromiseSettledResult<unknown>[];
+      try {
+        // One store, one database: every queued transaction names the same one.
+        settled = await group[0]!.db.connection().execute(async (connection) => {
+          this.inDirectTransaction.add(connection);
+          try {
+            return await direct.transactions(group.map((queued) => () => queued.work(connection)));
+          } finally {
+            this.inDirectTransaction.delete(connection);
+          }
+        });
+      } catch (error) {
+        // No connection to be had (the store is closing), or no transaction could begin.
+        settled = group.map(() => ({ status: 'rejected', reason: error }));
+      }
+      settled.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled') group[i]!.resolve(outcome.value);
+        else group[i]!.reject(outcome.reason);
+      });
+    }
+    this.grouping = false;
   }
 
   /**

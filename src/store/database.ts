@@ -66,11 +66,16 @@ export interface DirectAccess {
    */
   runInTransaction(sql: string, parameters: readonly unknown[]): QueryResult<any>;
   /**
-   * BEGIN, `work`, COMMIT (ROLLBACK when `work` or the COMMIT fails) on this connection, as Kysely's
-   * own transactions do. The caller must hold Kysely's connection (`db.connection().execute`) for
-   * the whole call, so that no Kysely query or transaction can interleave with it.
+   * Runs several transactions with one commit (group commit): BEGIN, then each of `works` in
+   * turn inside its own savepoint (rolled back to when that work fails, so its writes are undone and
+   * the others keep theirs), then one COMMIT. Each work sees the writes of those before it, as if
+   * they had committed just before it began. Settles each work: its result only once the COMMIT
+   * succeeded; its own error if it failed; the COMMIT's error (or the error that ended the whole
+   * transaction) for all of them if nothing could be committed. The caller must hold Kysely's
+   * connection (`db.connection().execute`) for the whole call, so that no Kysely query or
+   * transaction can interleave with it.
    */
-  transaction<T>(work: () => Promise<T>): Promise<T>;
+  transactions(works: readonly (() => Promise<unknown>)[]): Promise<PromiseSettledResult<unknown>[]>;
   /**
    * A number that changes whenever what a read returns may have changed since the last call: this
    * connection ran anything but a read (a write, BEGIN, COMMIT, ROLLBACK, through Kysely or not),
@@ -99,11 +104,15 @@ function sqliteDirect(
 ): DirectAccess {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let seenDataVersion: unknown;
+  let checkedThisTurn = false;
   // IMMEDIATE: take the write lock at once, so a commit by another process (the CLI) between this
   // transaction's first read and its first write cannot fail it with SQLITE_BUSY.
   const begin = sqlite.prepare('begin immediate');
   const commit = sqlite.prepare('commit');
   const rollback = sqlite.prepare('rollback');
+  const savepoint = sqlite.prepare('savepoint unit');
+  const release = sqlite.prepare('release unit');
+  const rollbackToSavepoint = sqlite.prepare('rollback to unit');
   const execute = (sql: string, parameters: readonly unknown[]): QueryResult<any> => {
     const statement = statements.prepare(sql);
     if (statement.reader) return { rows: statement.all(parameters) };
@@ -125,24 +134,44 @@ function sqliteDirect(
       if (!sqlite.inTransaction) throw new Error('runInTransaction: no transaction is open');
       return execute(sql, parameters);
     },
-    async transaction(work) {
-      if (sqlite.inTransaction) throw new Error('transaction: a transaction is already open');
+    async transactions(works) {
+      if (sqlite.inTransaction) throw new Error('transactions: a transaction is already open');
       writes.count += 1;
       begin.run();
-      let result;
+      const settled: PromiseSettledResult<unknown>[] = [];
       try {
-        result = await work();
+        for (const work of works) {
+          savepoint.run();
+          try {
+            settled.push({ status: 'fulfilled', value: await work() });
+            release.run();
+          } catch (error) {
+            // SQLite may have ended the whole transaction (disk full, I/O error): then nothing
+            // of this group can land.
+            if (!sqlite.inTransaction) throw error;
+            rollbackToSavepoint.run();
+            release.run();
+            settled.push({ status: 'rejected', reason: error });
+          }
+        }
         commit.run();
+        return settled;
       } catch (error) {
         rollbackIfOpen();
-        throw error;
+        return works.map(() => ({ status: 'rejected', reason: error }));
       } finally {
         writes.count += 1;
       }
-      return result;
     },
     changes(ownOnly = false) {
-      if (ownOnly) return writes.count;
+      if (ownOnly || checkedThisTurn) return writes.count;
+      // Once per turn of the event loop: what arrived in one turn (the requests read from the
+      // sockets that were ready together) is concurrent with any commit made meanwhile, and whatever
+      // arrives later is looked at in a later turn, after a new check.
+      checkedThisTurn = true;
+      setImmediate(() => {
+        checkedThisTurn = false;
+      });
       const version = dataVersion.get();
       if (version !== seenDataVersion) {
         seenDataVersion = version;

@@ -1,7 +1,10 @@
 /**
  * The rows the SQLite store keeps in memory (AccessKeys, contacts, a contact's bindings) never show
- * anything but what is committed: a commit by another process, a write through any query of this
- * process, and a rolled-back transaction are all seen by the next read.
+ * anything but what is committed: a write through any query of this process, a rolled-back
+ * transaction, and a commit by another process are all seen by the next read. Another process's
+ * commits are looked for once per turn of the event loop (what arrives in one turn is concurrent
+ * with them); the second store here stands for another process, so the tests let a turn pass
+ * after its writes, as a request arriving after them would.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +39,9 @@ describe('rows kept in memory by the SQLite store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Lets the event loop turn, as it does before any request that arrives after another process's commit. */
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
   async function addContact(name: string): Promise<string> {
     const services = createServices(store, config, systemClock);
     const { id } = await services.contacts.add(tenant, {
@@ -54,6 +60,7 @@ describe('rows kept in memory by the SQLite store', () => {
     assert.equal((await here.contacts.get(tenant, id)).title, 'CEO');
 
     await createServices(other, config, systemClock).contacts.update(tenant, id, { title: 'FinanceDirector' });
+    await nextTurn();
     assert.equal((await here.contacts.get(tenant, id)).title, 'FinanceDirector');
   });
 
@@ -62,6 +69,7 @@ describe('rows kept in memory by the SQLite store', () => {
     const here = createServices(store, config, systemClock);
     await here.contacts.get(tenant, id);
     await createServices(other, config, systemClock).contacts.delete(tenant, id, true);
+    await nextTurn();
     await assert.rejects(here.contacts.get(tenant, id), { code: 'EntityNotExists.Contact' });
   });
 
@@ -70,6 +78,7 @@ describe('rows kept in memory by the SQLite store', () => {
     const here = createServices(store, config, systemClock);
     assert.deepEqual((await here.contacts.get(tenant, id)).members, []);
     await createServices(other, config, systemClock).bindings.associate(tenant, id, [tenant.directoryId]);
+    await nextTurn();
     assert.deepEqual((await here.contacts.get(tenant, id)).members, [tenant.directoryId]);
     await here.bindings.disassociate(tenant, id, [tenant.directoryId]);
     assert.deepEqual((await here.contacts.get(tenant, id)).members, []);
@@ -103,11 +112,13 @@ describe('rows kept in memory by the SQLite store', () => {
   test('an AccessKey disabled through any query of this process or another is read as disabled', async () => {
     const key = await createAccessKey(store, systemClock, tenant.accountId);
     assert.equal((await store.accessKeys.find(key.accessKeyId))?.status, 'Active');
-    await store.accessKeys.setStatus(key.accessKeyId, 'Disabled');
-    assert.equal((await store.accessKeys.find(key.accessKeyId))?.status, 'Disabled');
+    await store.accessKeys.setStatus(key.accessKeyId, 'Inactive');
+    assert.equal((await store.accessKeys.find(key.accessKeyId))?.status, 'Inactive');
     await other.accessKeys.setStatus(key.accessKeyId, 'Active');
+    await nextTurn();
     assert.equal((await store.accessKeys.find(key.accessKeyId))?.status, 'Active');
     await other.accessKeys.remove(key.accessKeyId);
+    await nextTurn();
     assert.equal(await store.accessKeys.find(key.accessKeyId), undefined);
   });
 });
