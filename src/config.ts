@@ -1,4 +1,44 @@
 /** Service configuration: defaults, overridden by environment variables, overridden by flags. */
+import { type Language, isLanguage, languages } from './delivery/language.js';
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** `tls`: implicit TLS; `starttls`: STARTTLS required; `none`: plain. */
+  security: 'starttls' | 'tls' | 'none';
+  user?: string;
+  password?: string;
+  from: string;
+  fromName?: string;
+  /** PEM file of CAs to trust besides the system's. */
+  caFile?: string;
+  timeoutMs: number;
+}
+
+export type EmailDelivery = { transport: 'outbox' } | { transport: 'smtp'; smtp: SmtpConfig };
+export type SmsDelivery =
+  | { transport: 'outbox' }
+  | { transport: 'webhook'; webhook: { url: string; secret: string; timeoutMs: number } }
+  | {
+      transport: 'aliyun';
+      aliyun: { accessKeyId: string; accessKeySecret: string; signName: string; templateCode: string; endpoint: string; timeoutMs: number };
+    };
+
+export interface DeliveryConfig {
+  email: EmailDelivery;
+  sms: SmsDelivery;
+  /** Attempts of one message before it is Failed. */
+  attempts: number;
+  /** Wait before the second attempt; doubled for each further one (with jitter), up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Messages sent at the same time. */
+  concurrency: number;
+  /** Longest wait for one send. */
+  timeoutMs: number;
+  /** How long a message being sent is held by its worker before another may take it over. */
+  leaseSeconds: number;
+}
 
 export interface Config {
   host: string;
@@ -24,6 +64,9 @@ export interface Config {
   maxBodyBytes: number;
   maxHeaderBytes: number;
   logLevel: string;
+  /** Language of the messages, and of the confirmation page when the browser names none of ours. */
+  language: Language;
+  delivery: DeliveryConfig;
   bootstrapKey?: { accessKeyId: string; accessKeySecret: string };
 }
 
@@ -46,6 +89,18 @@ export const defaults = {
   maxBodyBytes: 64 * 1024,
   maxHeaderBytes: 16 * 1024,
   logLevel: 'info',
+  language: 'en-US',
+  transport: 'outbox',
+  smtpPort: 587,
+  smtpSecurity: 'starttls',
+  mailFromName: 'rdcontacts',
+  smsAliyunEndpoint: 'dysmsapi.aliyuncs.com',
+  deliveryAttempts: 10,
+  deliveryRetryBaseMs: 10_000,
+  deliveryRetryMaxMs: 3_600_000,
+  deliveryConcurrency: 4,
+  deliveryTimeoutMs: 30_000,
+  deliveryLeaseSeconds: 120,
 } as const;
 
 /** Every setting: its flag, its environment variable, and what it means (the README lists these). */
@@ -65,6 +120,26 @@ export const settings = {
   deletionBatchSize: { flag: '--deletion-batch-size <number>', env: 'RDC_DELETION_BATCH_SIZE', help: 'member accounts a deletion job decides per transaction' },
   deletionStepDelay: { flag: '--deletion-step-delay <ms>', env: 'RDC_DELETION_STEP_DELAY', help: 'pause between two steps of a deletion job, milliseconds' },
   logLevel: { flag: '--log-level <level>', env: 'RDC_LOG_LEVEL', help: 'fatal, error, warn, info, debug or silent' },
+  language: { flag: '--language <tag>', env: 'RDC_LANGUAGE', help: `language of messages and pages: ${languages.join(' or ')}` },
+  emailTransport: { flag: '--email-transport <name>', env: 'RDC_EMAIL_TRANSPORT', help: 'outbox (store only) or smtp' },
+  smtpHost: { flag: '--smtp-host <host>', env: 'RDC_SMTP_HOST', help: 'SMTP server' },
+  smtpPort: { flag: '--smtp-port <number>', env: 'RDC_SMTP_PORT', help: 'SMTP port (default 587)' },
+  smtpSecurity: { flag: '--smtp-security <mode>', env: 'RDC_SMTP_SECURITY', help: 'starttls (required, default), tls (implicit) or none' },
+  smtpUser: { flag: '--smtp-user <name>', env: 'RDC_SMTP_USER', help: 'SMTP user; the password comes from RDC_SMTP_PASSWORD only' },
+  smtpCaFile: { flag: '--smtp-ca-file <path>', env: 'RDC_SMTP_CA_FILE', help: 'PEM file of CAs to trust for the SMTP server' },
+  mailFrom: { flag: '--mail-from <address>', env: 'RDC_MAIL_FROM', help: 'sender address of emails' },
+  mailFromName: { flag: '--mail-from-name <name>', env: 'RDC_MAIL_FROM_NAME', help: 'sender name of emails (default rdcontacts)' },
+  smsTransport: { flag: '--sms-transport <name>', env: 'RDC_SMS_TRANSPORT', help: 'outbox (store only), webhook or aliyun' },
+  smsWebhookUrl: { flag: '--sms-webhook-url <url>', env: 'RDC_SMS_WEBHOOK_URL', help: 'where the webhook transport POSTs; the secret comes from RDC_SMS_WEBHOOK_SECRET only' },
+  smsAliyunSignName: { flag: '--sms-aliyun-sign-name <name>', env: 'RDC_SMS_ALIYUN_SIGN_NAME', help: 'SMS signature name (SignName)' },
+  smsAliyunTemplateCode: { flag: '--sms-aliyun-template-code <code>', env: 'RDC_SMS_ALIYUN_TEMPLATE_CODE', help: 'SMS template (TemplateCode); keys from RDC_SMS_ALIYUN_ACCESS_KEY_ID / _SECRET only' },
+  smsAliyunEndpoint: { flag: '--sms-aliyun-endpoint <host>', env: 'RDC_SMS_ALIYUN_ENDPOINT', help: 'Dysmsapi endpoint (default dysmsapi.aliyuncs.com)' },
+  deliveryAttempts: { flag: '--delivery-attempts <number>', env: 'RDC_DELIVERY_ATTEMPTS', help: 'attempts of a message before it is Failed (default 10)' },
+  deliveryRetryBase: { flag: '--delivery-retry-base <ms>', env: 'RDC_DELIVERY_RETRY_BASE', help: 'wait before the 2nd attempt, doubled for each further one (default 10000)' },
+  deliveryRetryMax: { flag: '--delivery-retry-max <ms>', env: 'RDC_DELIVERY_RETRY_MAX', help: 'longest wait between two attempts (default 3600000)' },
+  deliveryConcurrency: { flag: '--delivery-concurrency <number>', env: 'RDC_DELIVERY_CONCURRENCY', help: 'messages sent at the same time (default 4)' },
+  deliveryTimeout: { flag: '--delivery-timeout <ms>', env: 'RDC_DELIVERY_TIMEOUT', help: 'longest wait for one send (default 30000)' },
+  deliveryLease: { flag: '--delivery-lease <seconds>', env: 'RDC_DELIVERY_LEASE', help: 'after this long, a message being sent by a dead process is taken over (default 120)' },
 } as const;
 
 export type SettingName = keyof typeof settings;
@@ -90,6 +165,8 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
   for (const code of phoneCountryCodes) {
     if (!/^\d{1,4}$/.test(code)) throw new ConfigError(`phone country code "${code}" must be 1 to 4 digits`);
   }
+  const language = pick('language') ?? defaults.language;
+  if (!isLanguage(language)) throw new ConfigError(`language must be ${languages.join(' or ')}, not "${language}"`);
   const accessKeyId = env.RDC_ACCESS_KEY_ID || undefined;
   const accessKeySecret = env.RDC_ACCESS_KEY_SECRET || undefined;
   if (Boolean(accessKeyId) !== Boolean(accessKeySecret)) {
@@ -115,6 +192,93 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
     maxBodyBytes: defaults.maxBodyBytes,
     maxHeaderBytes: defaults.maxHeaderBytes,
     logLevel: pick('logLevel') ?? defaults.logLevel,
+    language,
+    delivery: resolveDelivery(pick, env),
     ...(accessKeyId && accessKeySecret ? { bootstrapKey: { accessKeyId, accessKeySecret } } : {}),
+  };
+}
+
+/** Transports and retry settings; a transport named without what it needs is a clear error. */
+function resolveDelivery(pick: (name: SettingName) => string | undefined, env: NodeJS.ProcessEnv): DeliveryConfig {
+  const number = (name: SettingName, flag: string, fallback: number, min: number) => integer(flag, pick(name) ?? String(fallback), min);
+  const timeoutMs = number('deliveryTimeout', 'delivery-timeout', defaults.deliveryTimeoutMs, 1);
+  const required = (name: SettingName, what: string): string => {
+    const value = pick(name);
+    if (!value) throw new ConfigError(`${what}: set ${settings[name].flag.split(' ')[0]} or ${settings[name].env}`);
+    return value;
+  };
+  const requiredEnv = (name: string, what: string): string => {
+    const value = env[name];
+    if (!value) throw new ConfigError(`${what}: set ${name} in the environment`);
+    return value;
+  };
+
+  let email: EmailDelivery;
+  const emailTransport = pick('emailTransport') ?? defaults.transport;
+  if (emailTransport === 'outbox') email = { transport: 'outbox' };
+  else if (emailTransport === 'smtp') {
+    const security = pick('smtpSecurity') ?? defaults.smtpSecurity;
+    if (security !== 'starttls' && security !== 'tls' && security !== 'none') {
+      throw new ConfigError(`smtp-security must be starttls, tls or none, not "${security}"`);
+    }
+    const port = number('smtpPort', 'smtp-port', defaults.smtpPort, 1);
+    if (port > 65_535) throw new ConfigError(`smtp-port must be at most 65535, not ${port}`);
+    const user = pick('smtpUser');
+    const password = env.RDC_SMTP_PASSWORD || undefined;
+    if (password && !user) throw new ConfigError('RDC_SMTP_PASSWORD is set but no SMTP user: set --smtp-user or RDC_SMTP_USER');
+    const from = required('mailFrom', 'the smtp email transport needs a sender address');
+    if (!/^[^\s@<>]+@[^\s@<>]+$/.test(from)) throw new ConfigError(`mail-from must be an email address, not "${from}"`);
+    const caFile = pick('smtpCaFile');
+    email = {
+      transport: 'smtp',
+      smtp: {
+        host: required('smtpHost', 'the smtp email transport needs a server'),
+        port,
+        security,
+        ...(user ? { user } : {}),
+        ...(password ? { password } : {}),
+        from,
+        fromName: pick('mailFromName') ?? defaults.mailFromName,
+        ...(caFile ? { caFile } : {}),
+        timeoutMs,
+      },
+    };
+  } else throw new ConfigError(`email-transport must be outbox or smtp, not "${emailTransport}"`);
+
+  let sms: SmsDelivery;
+  const smsTransport = pick('smsTransport') ?? defaults.transport;
+  if (smsTransport === 'outbox') sms = { transport: 'outbox' };
+  else if (smsTransport === 'webhook') {
+    const url = required('smsWebhookUrl', 'the webhook SMS transport needs a URL');
+    if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError(`sms-webhook-url must be an http(s) URL, not "${url}"`);
+    sms = { transport: 'webhook', webhook: { url, secret: requiredEnv('RDC_SMS_WEBHOOK_SECRET', 'the webhook SMS transport signs its requests'), timeoutMs } };
+  } else if (smsTransport === 'aliyun') {
+    sms = {
+      transport: 'aliyun',
+      aliyun: {
+        accessKeyId: requiredEnv('RDC_SMS_ALIYUN_ACCESS_KEY_ID', 'the aliyun SMS transport needs an AccessKey'),
+        accessKeySecret: requiredEnv('RDC_SMS_ALIYUN_ACCESS_KEY_SECRET', 'the aliyun SMS transport needs an AccessKey secret'),
+        signName: required('smsAliyunSignName', 'the aliyun SMS transport needs a sign name'),
+        templateCode: required('smsAliyunTemplateCode', 'the aliyun SMS transport needs a template code'),
+        endpoint: pick('smsAliyunEndpoint') ?? defaults.smsAliyunEndpoint,
+        timeoutMs,
+      },
+    };
+  } else throw new ConfigError(`sms-transport must be outbox, webhook or aliyun, not "${smsTransport}"`);
+
+  const retryBaseMs = number('deliveryRetryBase', 'delivery-retry-base', defaults.deliveryRetryBaseMs, 1);
+  const retryMaxMs = number('deliveryRetryMax', 'delivery-retry-max', defaults.deliveryRetryMaxMs, 1);
+  if (retryMaxMs < retryBaseMs) throw new ConfigError('delivery-retry-max must be at least delivery-retry-base');
+  const leaseSeconds = number('deliveryLease', 'delivery-lease', defaults.deliveryLeaseSeconds, 1);
+  if (leaseSeconds * 1000 <= timeoutMs) throw new ConfigError('delivery-lease must be longer than delivery-timeout');
+  return {
+    email,
+    sms,
+    attempts: number('deliveryAttempts', 'delivery-attempts', defaults.deliveryAttempts, 1),
+    retryBaseMs,
+    retryMaxMs,
+    concurrency: number('deliveryConcurrency', 'delivery-concurrency', defaults.deliveryConcurrency, 1),
+    timeoutMs,
+    leaseSeconds,
   };
 }

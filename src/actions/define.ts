@@ -2,6 +2,7 @@
  * How an action is declared: its name, its typed parameters and its handler. The wire coerces the
  * parameters from their string form once, here, so handlers see numbers, booleans and arrays.
  */
+import type { MessageService } from '../domain/messages.js';
 import { ApiError, type ErrorCode, errorCatalogue } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import type { ContactService } from '../domain/contacts.js';
@@ -50,6 +51,7 @@ export interface Services {
   directory: DirectoryService;
   bindings: BindingService;
   recipients: RecipientService;
+  messages: MessageService;
 }
 
 export interface ActionContext {

@@ -9,8 +9,6 @@
  * every step. A lease held by a process of this host that no longer exists is taken over at once,
  * so a restarted server resumes without waiting for the lease to expire.
  */
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { Repositories } from '../store/repositories.js';
 import type { Store } from '../store/store.js';
 import type { DeletionJobRow } from '../store/binding-repositories.js';
@@ -18,6 +16,7 @@ import { ApiError } from './errors.js';
 import { recordAudit } from './audit.js';
 import type { Tenant } from './tenant.js';
 import { type Clock, addSeconds, toStored } from './time.js';
+import { isDeadLocalOwner, newOwner } from './leases.js';
 
 export interface DeletionRunnerOptions {
   /** Accounts processed per transaction. */
@@ -28,29 +27,6 @@ export interface DeletionRunnerOptions {
   pollMs?: number;
   leaseSeconds?: number;
   onError?: (error: unknown) => void;
-}
-
-const host = hostname();
-
-/** `host/pid/random`: the pid lets a restarted process on this host take over a dead one's lease. */
-function newOwner(): string {
-  return `${host}/${process.pid}/${randomUUID().slice(0, 8)}`;
-}
-
-function isDeadLocalOwner(owner: string | null, self: string): boolean {
-  if (owner === null || owner === self) return false;
-  const [ownerHost, pidText] = owner.split('/');
-  const pid = Number(pidText);
-  if (ownerHost !== host || !Number.isInteger(pid) || pid <= 0) return false;
-  // Our own pid with another owner name: an earlier process that had this pid (a restarted
-  // container's pid 1, say). It cannot be alive: we are.
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 export class DeletionRunner {

@@ -145,6 +145,15 @@ export const errorCatalogue = {
   MissingDisplayNameOrAccountType: [409, 'Either display name or account type must be specified.'],
   'InvalidParameter.NewAccountType': [400, 'The NewAccountType is invalid.'],
   AccountTypeMismatch: [409, 'The type or status of the member account cannot satisfy the current operation.'],
+
+  // ── Messages and deliveries: extension actions (rdcontacts) ────────────────────────────────
+  'MissingParameter.MessageType': [400, 'You must specify MessageType.'],
+  'MissingParameter.Subject': [400, 'You must specify Subject.'],
+  'InvalidParameter.Subject.Length': [400, 'The Subject must be at most 256 characters.'],
+  'MissingParameter.Content': [400, 'You must specify Content.'],
+  'InvalidParameter.Content.Length': [400, 'The Content must be at most 4000 characters.'],
+  'InvalidParameter.Status': [400, 'The Status is invalid.'],
+  'OperationDenied.ContactNotVerified': [400, 'The contact has no verified email address or mobile number to send to.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

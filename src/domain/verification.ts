@@ -2,8 +2,10 @@
  * Verification of a contact's pending email or phone: a single-use link token, sent through the
  * outbox, confirmed by the recipient. Tokens are stored as SHA-256 hashes only.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { verificationMessage } from '../delivery/templates.js';
+import { createHash } from 'node:crypto';
+import type { Language } from '../delivery/language.js';
+import { verificationEmail, verificationSms } from '../delivery/templates.js';
+import { type DeliveryQueue, newMessageId } from './delivery-queue.js';
 import type { Store } from '../store/store.js';
 import type { TargetKind } from '../store/schema.js';
 import { checkEmail, checkPhone } from './contact-fields.js';
@@ -21,6 +23,8 @@ export interface VerificationRules {
   sendsPerDayPerAccount: number;
   /** Base of the links in messages, without a trailing slash. */
   publicUrl: string;
+  /** Language of the messages. */
+  language: Language;
 }
 
 /** What a verification link leads to. */
@@ -28,7 +32,7 @@ export type TokenOutcome =
   | { state: 'ready' | 'confirmed'; contactName: string; kind: TargetKind; target: string }
   | { state: 'unknown' | 'expired' | 'used' | 'cancelled' | 'superseded' | 'busy' };
 
-const verificationPurpose = 'verification';
+const verificationPurpose = 'verification' as const;
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export class VerificationService {
@@ -37,6 +41,7 @@ export class VerificationService {
     private readonly clock: Clock,
     private readonly contacts: ContactService,
     private readonly rules: VerificationRules,
+    private readonly deliveries: DeliveryQueue,
   ) {}
 
   /** SendEmailVerificationForMessageContact / SendPhoneVerificationForMessageContact. */
@@ -57,7 +62,19 @@ export class VerificationService {
     const now = this.clock();
     const token = newVerificationToken();
     const link = `${this.rules.publicUrl}/verify/${token}`;
-    const message = verificationMessage(kind, row.name, link);
+    const lang = this.rules.language;
+    const content =
+      kind === 'email'
+        ? ({
+            channel: 'email',
+            email: verificationEmail(lang, {
+              contactName: row.name,
+              emailAddress: target,
+              link,
+              expiresInHours: this.rules.tokenTtlSeconds / 3600,
+            }),
+          } as const)
+        : ({ channel: 'sms', sms: verificationSms(lang, { contactName: row.name, link }) } as const);
     await this.store.transaction(async (tx) => {
       const minuteAgo = toStored(addSeconds(now, -60));
       const dayAgo = toStored(addSeconds(now, -86_400));
@@ -82,19 +99,14 @@ export class VerificationService {
         expires_at: toStored(addSeconds(now, this.rules.tokenTtlSeconds)),
         used_at: null,
       });
-      await tx.outbox.insert({
-        id: `m-${randomUUID()}`,
-        directory_id: tenant.directoryId,
-        contact_id: contactId,
-        channel: message.channel,
+      await this.deliveries.add(tx, toStored(now), {
+        messageId: newMessageId(),
+        directoryId: tenant.directoryId,
+        contactId,
         purpose: verificationPurpose,
         recipient: target,
-        subject: message.subject,
-        body: message.body,
         link,
-        transport: 'outbox',
-        status: 'Stored',
-        created_at: toStored(now),
+        content,
       });
       await recordAudit(
         tx,
@@ -105,6 +117,7 @@ export class VerificationService {
         { Target: target },
       );
     });
+    this.deliveries.queued();
   }
 
   /** What the link shows, without changing anything. */

@@ -11,6 +11,10 @@ import { BindingService } from '../domain/bindings.js';
 import type { DeletionRunnerOptions } from '../domain/deletion-runner.js';
 import { DirectoryService } from '../domain/directory/service.js';
 import { RecipientService } from '../domain/recipients.js';
+import { DeliveryQueue } from '../domain/delivery-queue.js';
+import { DeliveryWorker, type DeliveryWorkerOptions } from '../domain/delivery-worker.js';
+import { MessageService } from '../domain/messages.js';
+import { createTransports, transportNames } from '../delivery/transports/index.js';
 import type { Store } from '../store/store.js';
 import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
 import { MemoryReplayGuard } from '../wire/replay-guard.js';
@@ -30,9 +34,18 @@ export interface AppOptions {
   logger?: boolean | { level: string };
   /** Overrides of the background deletion job's settings (tests). */
   deletion?: DeletionRunnerOptions;
+  /** Overrides of the delivery worker's settings (tests). */
+  delivery?: Partial<DeliveryWorkerOptions>;
 }
 
-export function createServices(store: Store, config: Config, clock: Clock, deletion: DeletionRunnerOptions = {}): Services {
+export function createServices(
+  store: Store,
+  config: Config,
+  clock: Clock,
+  deletion: DeletionRunnerOptions = {},
+  onQueued: () => void = () => {},
+): Services {
+  const deliveries = new DeliveryQueue(transportNames(config.delivery), onQueued);
   const contacts = new ContactService(store, clock, {
     maxContactsPerDirectory: config.maxContactsPerDirectory,
     phoneCountryCodes: config.phoneCountryCodes,
@@ -43,12 +56,14 @@ export function createServices(store: Store, config: Config, clock: Clock, delet
     sendsPerMinutePerAddress: config.sendsPerMinutePerAddress,
     sendsPerDayPerAccount: config.sendsPerDayPerAccount,
     publicUrl: config.publicUrl,
-  });
+    language: config.language,
+  }, deliveries);
   const directory = new DirectoryService(store, clock, config);
   const bindings = new BindingService(store, clock, contacts, deletion);
   contacts.deletionEnqueued = () => bindings.runner.wake();
   const recipients = new RecipientService(store, clock);
-  return { contacts, verification, directory, bindings, recipients };
+  const messages = new MessageService(store, clock, contacts, recipients, deliveries, config.language);
+  return { contacts, verification, directory, bindings, recipients, messages };
 }
 
 function credentialLookup(store: Store): CredentialLookup {
@@ -119,15 +134,36 @@ export function createApp(options: AppOptions): FastifyInstance {
     return replyWithError(request, reply, new ApiError(path === '/' ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound'), newRequestId());
   });
 
-  const services = createServices(store, config, clock, {
-    batchSize: config.deletionBatchSize,
-    stepDelayMs: config.deletionStepDelayMs,
-    onError: (error) => app.log.error({ err: error }, 'deletion job step failed'),
-    ...options.deletion,
+  const worker = new DeliveryWorker(store, clock, createTransports(config.delivery), {
+    attempts: config.delivery.attempts,
+    retryBaseMs: config.delivery.retryBaseMs,
+    retryMaxMs: config.delivery.retryMaxMs,
+    concurrency: config.delivery.concurrency,
+    leaseSeconds: config.delivery.leaseSeconds,
+    onError: (error) => app.log.error({ err: error }, 'delivery worker step failed'),
+    ...options.delivery,
   });
-  // The deletion job runner works while the app is up: it resumes jobs left by an earlier process.
-  app.addHook('onReady', async () => services.bindings.runner.start());
-  app.addHook('onClose', async () => services.bindings.runner.stop());
+  const services = createServices(
+    store,
+    config,
+    clock,
+    {
+      batchSize: config.deletionBatchSize,
+      stepDelayMs: config.deletionStepDelayMs,
+      onError: (error) => app.log.error({ err: error }, 'deletion job step failed'),
+      ...options.deletion,
+    },
+    () => worker.wake(),
+  );
+  // The background workers run while the app is up: they resume what an earlier process left.
+  app.addHook('onReady', async () => {
+    services.bindings.runner.start();
+    worker.start();
+  });
+  app.addHook('onClose', async () => {
+    await services.bindings.runner.stop();
+    await worker.stop();
+  });
   const authenticator = new Authenticator({
     credentials: credentialLookup(store),
     replayGuard: new MemoryReplayGuard(() => signatureClock().getTime()),
@@ -137,7 +173,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const throttle = config.throttlePerSecond > 0 ? new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime()) : noThrottle;
 
   registerRpcEndpoint(app, { authenticator, throttle, services, maxQueryBytes: config.maxQueryBytes });
-  registerVerifyPages(app, services.verification);
+  registerVerifyPages(app, services.verification, config.language);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {

@@ -8,6 +8,7 @@ import { CompiledQueries, slot } from './compiled.js';
 import { RecipientQueries } from './recipient-queries.js';
 import { TreeRepository } from './tree-repositories.js';
 import type {
+  DeliveryStatus,
   AccessKeyStatus,
   AccessKeysTable,
   AuditEventsTable,
@@ -262,10 +263,19 @@ export class VerificationTokenRepository {
   }
 }
 
+/** What ListMessageDeliveries filters on; every filter is optional but the directory. */
+export interface DeliveryFilter {
+  directoryId: string;
+  contactId?: string;
+  accountId?: string;
+  status?: DeliveryStatus;
+}
+
+/** The outbox: every message to every recipient, the delivery queue, and its history. */
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: OutboxTable): Promise<void> {
+  async insert(row: Insertable<OutboxTable>): Promise<void> {
     await this.db.insertInto('outbox').values(row).execute();
   }
 
@@ -291,10 +301,116 @@ export class OutboxRepository {
     return Number(row.count);
   }
 
-  async list(filter: { recipient?: string; limit: number }): Promise<OutboxRow[]> {
+  /** Newest first, for the `outbox` command. */
+  async list(filter: { recipient?: string; status?: DeliveryStatus; limit: number }): Promise<OutboxRow[]> {
     let query = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
     if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
+    if (filter.status) query = query.where('status', '=', filter.status);
     return query.limit(filter.limit).execute();
+  }
+
+  async findById(id: string): Promise<OutboxRow | undefined> {
+    return this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  private filtered(filter: DeliveryFilter) {
+    let query = this.db.selectFrom('outbox').where('directory_id', '=', filter.directoryId);
+    if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
+    if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    return query;
+  }
+
+  /** A page of a directory's deliveries, newest first. */
+  async listDeliveries(filter: DeliveryFilter, offset: number, limit: number): Promise<OutboxRow[]> {
+    return this.filtered(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(limit).execute();
+  }
+
+  async countDeliveries(filter: DeliveryFilter): Promise<number> {
+    const row = await this.filtered(filter)
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  // ── The delivery worker ─────────────────────────────────────────────────────────────────────
+
+  /** Queued deliveries whose next attempt is due, the longest waiting first. */
+  async due(now: string, limit: number): Promise<OutboxRow[]> {
+    return this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', 'Queued')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Deliveries held by a worker (to take over those whose worker is gone). */
+  async held(limit: number): Promise<OutboxRow[]> {
+    return this.db.selectFrom('outbox').selectAll().where('status', '=', 'Sending').orderBy('lease_expires_at').limit(limit).execute();
+  }
+
+  /** When the worker next has something to do: the earliest due attempt or lease expiry. */
+  async nextWake(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => [
+        eb.fn.min<string | null>('next_attempt_at').filterWhere('status', '=', 'Queued').as('due'),
+        eb.fn.min<string | null>('lease_expires_at').filterWhere('status', '=', 'Sending').as('expires'),
+      ])
+      .executeTakeFirst();
+    const times = [row?.due, row?.expires].filter((t): t is string => typeof t === 'string');
+    return times.sort()[0];
+  }
+
+  /**
+   * Takes a delivery for one attempt, if it is still as the caller saw it (same status and
+   * attempts, so two workers cannot both take it): Sending, held by `owner` until `leaseUntil`.
+   */
+  async claim(row: Pick<OutboxRow, 'id' | 'status' | 'attempts'>, owner: string, now: string, leaseUntil: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        status: 'Sending',
+        lease_owner: owner,
+        lease_expires_at: leaseUntil,
+        attempts: eb('attempts', '+', 1),
+        last_attempt_at: now,
+        next_attempt_at: null,
+      }))
+      .where('id', '=', row.id)
+      .where('status', '=', row.status)
+      .where('attempts', '=', row.attempts)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Records the outcome of an attempt, if `owner` still holds the delivery. */
+  async settle(
+    id: string,
+    owner: string,
+    outcome:
+      | { status: 'Sent'; at: string; providerId: string | null }
+      | { status: 'Queued'; nextAttemptAt: string; error: string }
+      | { status: 'Failed'; error: string },
+  ): Promise<boolean> {
+    const changes =
+      outcome.status === 'Sent'
+        ? { status: outcome.status, sent_at: outcome.at, provider_id: outcome.providerId, last_error: null }
+        : outcome.status === 'Queued'
+          ? { status: outcome.status, next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error }
+          : { status: outcome.status, last_error: outcome.error };
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ ...changes, lease_owner: null, lease_expires_at: null })
+      .where('id', '=', id)
+      .where('status', '=', 'Sending')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 }
 

@@ -165,18 +165,43 @@ export interface VerificationTokensTable {
 
 export type OutboxChannel = 'email' | 'sms';
 
+/**
+ * Stored: kept only (the outbox transport). Queued: waiting for its next attempt. Sending: held by
+ * a worker (lease). Sent: the transport accepted it. Failed: a permanent failure, or no attempts left.
+ */
+export type DeliveryStatus = 'Stored' | 'Queued' | 'Sending' | 'Sent' | 'Failed';
+export const deliveryStatuses: readonly DeliveryStatus[] = ['Stored', 'Queued', 'Sending', 'Sent', 'Failed'];
+
+/** One message to one recipient over one channel: the delivery queue and its history. */
 export interface OutboxTable {
   id: string;
+  /** The message this delivery belongs to (several recipients and channels); null on rows older than 0004. */
+  message_id: string | null;
   directory_id: string;
   contact_id: string | null;
+  /** The member account a notification was about. */
+  account_id: string | null;
   channel: OutboxChannel;
+  /** verification, test or notification. */
   purpose: string;
   recipient: string;
   subject: string;
+  /** The text (the whole SMS, or the plain-text part of an email). */
   body: string;
+  html_body: string | null;
+  /** JSON object: the named values of an SMS template. */
+  sms_params: string | null;
   link: string | null;
   transport: string;
-  status: string;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+  provider_id: string | null;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
   created_at: string;
 }
 

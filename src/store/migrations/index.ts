@@ -3,11 +3,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { core } from './0001-core.js';
 import { directory } from './0002-directory.js';
 import { writePath } from './0003-write-path.js';
+import { delivery } from './0004-delivery.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_directory': directory,
   '0003_write_path': writePath,
+  '0004_delivery': delivery,
 };
 
 export const migrationProvider: MigrationProvider = {

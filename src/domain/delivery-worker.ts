@@ -1,0 +1,210 @@
+/**
+ * The delivery worker: sends what the outbox holds as Queued, through the transport of its
+ * channel, and records every attempt on the delivery's row.
+ *
+ * Nothing lost: a delivery is written (Queued) in the transaction of the action that caused it, so
+ * a process that dies before sending leaves it Queued, or Sending under a lease that a restarted
+ * process takes over (at once when the dead owner was a process of this host, else when the lease
+ * expires). Nothing repeated: the moment a transport accepts a message, the row becomes Sent
+ * before anything else happens; only a process killed between the transport's acceptance and that
+ * one write (a window of one SQL statement) can send a message twice, and an email then carries
+ * the same Message-ID.
+ *
+ * Temporary failures are retried with exponential backoff and jitter until the attempts run out;
+ * a permanent failure ends the delivery at once. Either way the row keeps its attempts, their
+ * times and the last error.
+ */
+import type { OutboxRow } from '../store/repositories.js';
+import type { Store } from '../store/store.js';
+import { type EmailTransport, type SmsTransport, DeliveryError } from '../delivery/transport.js';
+import { isDeadLocalOwner, newOwner } from './leases.js';
+import { type Clock, toStored } from './time.js';
+
+export interface DeliveryWorkerOptions {
+  /** Attempts of one delivery before it is Failed. */
+  attempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Deliveries sent at the same time. */
+  concurrency: number;
+  leaseSeconds: number;
+  /** How often an idle worker looks for work it was not told about (another process's). */
+  pollMs?: number;
+  /** A number in [0, 1) for the jitter (tests fix it). */
+  random?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+/** The transports of the channels that really send; a channel without one is store-only. */
+export interface Transports {
+  email?: EmailTransport;
+  sms?: SmsTransport;
+}
+
+const maxErrorLength = 1000;
+
+/** The wait before attempt `attempt + 1`: base·2^(attempt−1), at most max, times a jitter in [½, 1). */
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random: number): number {
+  const exponential = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.max(1, Math.round(exponential * (0.5 + random / 2)));
+}
+
+export class DeliveryWorker {
+  readonly owner = newOwner();
+  private readonly pollMs: number;
+  private readonly random: () => number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Resolves the worker's current wait early (work was queued, a send finished, or stop). */
+  private interrupt: (() => void) | undefined;
+  private woken = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly transports: Transports,
+    private readonly options: DeliveryWorkerOptions,
+  ) {
+    this.pollMs = options.pollMs ?? 1000;
+    this.random = options.random ?? Math.random;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops taking work, lets the sends under way finish and be recorded, then closes the transports. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.interrupt?.();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([this.transports.email?.close(), this.transports.sms?.close()]);
+  }
+
+  /** Deliveries were queued: look now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.interrupt?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      try {
+        await this.fill();
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      if (!this.running) break;
+      if (this.woken) continue;
+      await this.pause(await this.idleWaitMs());
+    }
+  }
+
+  /** Until the earliest due attempt or lease expiry, at most the poll interval. */
+  private async idleWaitMs(): Promise<number> {
+    if (this.inFlight.size >= this.options.concurrency) return this.pollMs;
+    try {
+      const next = await this.store.outbox.nextWake();
+      if (next === undefined) return this.pollMs;
+      return Math.min(this.pollMs, Math.max(0, Date.parse(next) - this.clock().getTime()));
+    } catch (error) {
+      this.options.onError?.(error);
+      return this.pollMs;
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.interrupt = () => {
+        this.interrupt = undefined;
+        done();
+      };
+    });
+  }
+
+  /** Takes as many due deliveries as there are free places and starts sending them. */
+  private async fill(): Promise<void> {
+    const free = this.options.concurrency - this.inFlight.size;
+    if (free <= 0) return;
+    const now = this.clock();
+    const at = toStored(now);
+    const candidates = [
+      ...(await this.store.outbox.due(at, free)),
+      ...(await this.store.outbox.held(50)).filter(
+        (row) => (row.lease_expires_at ?? '') <= at || isDeadLocalOwner(row.lease_owner, this.owner),
+      ),
+    ];
+    let started = 0;
+    for (const row of candidates) {
+      if (started >= free || !this.running) break;
+      const leaseUntil = toStored(new Date(now.getTime() + this.options.leaseSeconds * 1000));
+      if (!(await this.store.outbox.claim(row, this.owner, at, leaseUntil))) continue;
+      started += 1;
+      const attempt = this.attempt({ ...row, attempts: row.attempts + 1 });
+      this.inFlight.add(attempt);
+      void attempt.finally(() => {
+        this.inFlight.delete(attempt);
+        this.wake();
+      });
+    }
+  }
+
+  /** One attempt of one delivery, recorded whatever happens. */
+  private async attempt(row: OutboxRow): Promise<void> {
+    let outcome: Parameters<Store['outbox']['settle']>[2];
+    try {
+      const accepted = await this.send(row);
+      outcome = { status: 'Sent', at: toStored(this.clock()), providerId: accepted.providerId ?? null };
+    } catch (error) {
+      const temporary = error instanceof DeliveryError ? error.temporary : false;
+      const message = (error instanceof Error ? error.message : String(error)).slice(0, maxErrorLength);
+      if (temporary && row.attempts < this.options.attempts) {
+        const delay = retryDelayMs(row.attempts, this.options.retryBaseMs, this.options.retryMaxMs, this.random());
+        outcome = { status: 'Queued', nextAttemptAt: toStored(new Date(this.clock().getTime() + delay)), error: message };
+      } else {
+        outcome = { status: 'Failed', error: message };
+      }
+    }
+    try {
+      await this.store.outbox.settle(row.id, this.owner, outcome);
+    } catch (error) {
+      // The lease runs out and the delivery is taken again: for a Sent one, the only way to repeat it.
+      this.options.onError?.(error);
+    }
+  }
+
+  private send(row: OutboxRow) {
+    if (row.channel === 'email') {
+      const transport = this.transports.email;
+      if (!transport) throw new DeliveryError(`no email transport is configured (the delivery says ${row.transport})`, false);
+      return transport.send({
+        deliveryId: row.id,
+        to: row.recipient,
+        subject: row.subject,
+        text: row.body,
+        html: row.html_body ?? '',
+      });
+    }
+    const transport = this.transports.sms;
+    if (!transport) throw new DeliveryError(`no SMS transport is configured (the delivery says ${row.transport})`, false);
+    return transport.send({
+      deliveryId: row.id,
+      phoneNumber: row.recipient,
+      text: row.body,
+      templateParams: row.sms_params ? (JSON.parse(row.sms_params) as Record<string, string>) : {},
+    });
+  }
+}

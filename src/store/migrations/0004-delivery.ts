@@ -1,0 +1,37 @@
+/**
+ * 0004: the outbox becomes the delivery queue. Each row is one message to one recipient over one
+ * channel; a worker sends it and records every attempt on the row. Rows of the `outbox` transport
+ * are only stored (status Stored), as before.
+ */
+import type { Kysely, Migration } from 'kysely';
+
+export const delivery: Migration = {
+  async up(db: Kysely<any>) {
+    const columns: [string, string, boolean?][] = [
+      // The message a row belongs to: one SendMessage or SendTestMessage gives several rows.
+      ['message_id', 'varchar(40)'],
+      // The member account a notification was about.
+      ['account_id', 'varchar(32)'],
+      ['html_body', 'text'],
+      // JSON: the named values of an SMS, for providers that fill a template of their own.
+      ['sms_params', 'text'],
+      ['next_attempt_at', 'varchar(32)'],
+      ['last_attempt_at', 'varchar(32)'],
+      ['sent_at', 'varchar(32)'],
+      ['last_error', 'varchar(1024)'],
+      // The transport's own ID of the accepted message.
+      ['provider_id', 'varchar(256)'],
+      ['lease_owner', 'varchar(128)'],
+      ['lease_expires_at', 'varchar(32)'],
+    ];
+    for (const [name, type] of columns) {
+      await db.schema.alterTable('outbox').addColumn(name, type as 'text').execute();
+    }
+    await db.schema.alterTable('outbox').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    // The worker's question: what is due (Queued and next_attempt_at passed, or Sending with an
+    // expired lease)?
+    await db.schema.createIndex('outbox_status_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('outbox_contact_created').on('outbox').columns(['contact_id', 'created_at']).execute();
+    await db.schema.createIndex('outbox_directory_all_created').on('outbox').columns(['directory_id', 'created_at']).execute();
+  },
+};
