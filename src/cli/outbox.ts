@@ -1,23 +1,37 @@
-/** `rdcontacts outbox`: what was sent, with its links, so verification works without an inbox. */
+/**
+ * `rdcontacts outbox`: every message and how its delivery went (status, attempts, last error),
+ * with the verification links, so verification works without an inbox.
+ */
 import { Command } from 'commander';
 import { toApiDate } from '../domain/time.js';
+import { type DeliveryStatus, deliveryStatuses } from '../store/schema.js';
 import { databaseOption, jsonOption, withStore } from './database-option.js';
 import { CliError, printJson, printTable } from './output.js';
 
 export function outboxCommand(): Command {
   return new Command('outbox')
-    .description('list messages in the outbox, newest first')
+    .description('list messages in the outbox and how their delivery went, newest first')
     .option('--to <address>', 'only messages to this email address or phone number')
+    .option('--status <status>', `only deliveries in this status: ${deliveryStatuses.join(', ')}`)
     .option('--limit <number>', 'at most this many messages', '50')
     .addOption(databaseOption())
     .addOption(jsonOption())
-    .action(async (options: { to?: string; limit: string; database?: string; json?: boolean }) => {
+    .action(async (options: { to?: string; status?: string; limit: string; database?: string; json?: boolean }) => {
       if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1) throw new CliError('--limit must be a positive integer');
+      if (options.status !== undefined && !deliveryStatuses.includes(options.status as DeliveryStatus)) {
+        throw new CliError(`--status must be one of ${deliveryStatuses.join(', ')}`);
+      }
       const rows = await withStore(options, (store) =>
-        store.outbox.list({ ...(options.to ? { recipient: options.to } : {}), limit: Number(options.limit) }),
+        store.outbox.list({
+          ...(options.to ? { recipient: options.to } : {}),
+          ...(options.status ? { status: options.status as DeliveryStatus } : {}),
+          limit: Number(options.limit),
+        }),
       );
+      const date = (stored: string | null) => (stored === null ? '' : toApiDate(stored));
       const shaped = rows.map((row) => ({
-        MessageId: row.id,
+        DeliveryId: row.id,
+        MessageId: row.message_id ?? row.id,
         CreateDate: toApiDate(row.created_at),
         Channel: row.channel,
         Purpose: row.purpose,
@@ -28,6 +42,11 @@ export function outboxCommand(): Command {
         Link: row.link ?? '',
         Transport: row.transport,
         Status: row.status,
+        Attempts: row.attempts,
+        LastAttemptDate: date(row.last_attempt_at),
+        NextAttemptDate: row.status === 'Queued' ? date(row.next_attempt_at) : '',
+        SentDate: date(row.sent_at),
+        LastError: row.last_error ?? '',
       }));
       if (options.json) return printJson(shaped);
       if (shaped.length === 0) return void process.stdout.write('The outbox is empty.\n');
@@ -36,7 +55,10 @@ export function outboxCommand(): Command {
           CreateDate: message.CreateDate,
           Channel: message.Channel,
           Recipient: message.Recipient,
+          Purpose: message.Purpose,
           Status: message.Status,
+          Attempts: String(message.Attempts),
+          LastError: message.LastError.length > 60 ? `${message.LastError.slice(0, 57)}...` : message.LastError,
           Link: message.Link,
         })),
       );
