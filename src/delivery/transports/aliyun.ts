@@ -55,7 +55,9 @@ export function createAliyunSmsTransport(settings: AliyunSmsSettings): SmsTransp
       }
       const code = body?.code ?? '';
       if (code === 'OK') return body?.bizId ? { providerId: body.bizId } : {};
-      throw new DeliveryError(`aliyun ${code || 'answer without Code'}${detail(body?.message)}`, isTemporaryCode(code));
+      // An answer without a Code is not SendSms talking (a proxy's page, say), as with one that is not JSON.
+      if (!code) throw new DeliveryError(`aliyun ${endpoint} answered without a Code`, true);
+      throw new DeliveryError(`aliyun ${code}${detail(body?.message)}`, isTemporaryCode(code));
     },
     async close(): Promise<void> {},
   };

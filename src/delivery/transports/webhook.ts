@@ -32,7 +32,6 @@ export function createWebhookSmsTransport(settings: WebhookSmsSettings): SmsTran
         sentAt: new Date().toISOString(),
       });
       let response: Response;
-      let answer: string;
       try {
         response = await fetch(settings.url, {
           method: 'POST',
@@ -43,9 +42,14 @@ export function createWebhookSmsTransport(settings: WebhookSmsSettings): SmsTran
           // Covers reading the answer too, not only the headers.
           signal: AbortSignal.timeout(settings.timeoutMs),
         });
-        answer = await response.text();
       } catch (caught) {
         throw new DeliveryError(describeNetworkFailure(caught, host, settings.timeoutMs), true);
+      }
+      let answer = '';
+      try {
+        answer = await response.text();
+      } catch {
+        // The status has said how it went; the answer only adds an ID or a reason.
       }
       if (response.status >= 200 && response.status < 300) return accepted(answer);
       const status = response.status;
