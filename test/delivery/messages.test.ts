@@ -187,8 +187,9 @@ for (const backend of backends) {
       people.frank = await person('frank', ['ServiceMessage'], undefined, []);
       people.pat = await person('pat', ['ServiceMessage'], '86-13800138004', ['email', 'phone']);
 
-      // alice and erin on m1's grandparent folder, bob on the whole directory, carol and dave on m1.
-      await client.call('AssociateMembers', { ContactId: people.alice.id, Members: [ids.ops] });
+      // alice and erin on m1's grandparent folder (alice on m1 as well: two sources, one recipient),
+      // bob on the whole directory, carol and dave on m1.
+      await client.call('AssociateMembers', { ContactId: people.alice.id, Members: [ids.ops, ids.m1] });
       await client.call('AssociateMembers', { ContactId: people.erin.id, Members: [ids.ops] });
       await client.call('AssociateMembers', { ContactId: people.bob.id, Members: [ids.directory] });
       await client.call('AssociateMembers', { ContactId: people.carol.id, Members: [ids.m1] });
@@ -332,6 +333,8 @@ for (const backend of backends) {
         effective.Contacts.filter((c: Body) => c.EmailAddress || c.PhoneNumber).map((c: Body) => c.Name).sort(),
         ['alice', 'bob', 'erin'],
       );
+      const aliceEntry = effective.Contacts.find((c: Body) => c.Name === 'alice');
+      assert.equal(aliceEntry.Sources.length, 2, 'alice reaches m1 twice, and still got one delivery per channel');
     });
 
     test('ListMessageDeliveries by AccountId shows the notifications with Purpose, Subject and AccountId', async () => {
@@ -443,6 +446,8 @@ for (const backend of backends) {
       assert.deepEqual(all.slice(6).map((d) => d.Purpose), ['verification', 'verification']);
       for (let i = 1; i < all.length; i++) assert.ok(all[i - 1]!.CreateDate >= all[i]!.CreateDate, 'CreateDate never grows down the list');
 
+      const defaults = await deliveries(client, { ContactId: pat.id });
+      assert.deepEqual([defaults.TotalCount, defaults.PageNumber, defaults.PageSize, defaults.Deliveries.length], [8, 1, 10, 8], 'default paging');
       for (const name of clientNames) {
         const pages: Body[] = [];
         for (const pageNumber of [1, 2, 3, 4]) {
