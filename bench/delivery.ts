@@ -92,12 +92,8 @@ async function queue(store: Store, deliveries: DeliveryQueue, tenant: Tenant, co
 }
 
 async function counts(store: Store): Promise<{ sent: number; waiting: number; failed: number }> {
-  const rows = await store.outbox.list({ limit: 1_000_000 });
-  return {
-    sent: rows.filter((r) => r.status === 'Sent').length,
-    waiting: rows.filter((r) => r.status === 'Queued' || r.status === 'Sending').length,
-    failed: rows.filter((r) => r.status === 'Failed').length,
-  };
+  const by = await store.outbox.countByStatus();
+  return { sent: by.Sent ?? 0, waiting: (by.Queued ?? 0) + (by.Sending ?? 0), failed: by.Failed ?? 0 };
 }
 
 function percentile(sorted: number[], p: number): number {

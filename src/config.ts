@@ -21,8 +21,21 @@ export type SmsDelivery =
   | { transport: 'webhook'; webhook: { url: string; secret: string; timeoutMs: number } }
   | {
       transport: 'aliyun';
-      aliyun: { accessKeyId: string; accessKeySecret: string; signName: string; templateCode: string; endpoint: string; timeoutMs: number };
+      aliyun: {
+        accessKeyId: string;
+        accessKeySecret: string;
+        signName: string;
+        /** The template of every SMS, unless `templateCodes` names one for its kind. */
+        templateCode: string;
+        templateCodes: Partial<Record<SmsKind, string>>;
+        endpoint: string;
+        timeoutMs: number;
+      };
     };
+
+/** The kinds of messages, each of which may have its own SMS template. */
+export const smsKinds = ['verification', 'test', 'notification'] as const;
+export type SmsKind = (typeof smsKinds)[number];
 
 export interface DeliveryConfig {
   email: EmailDelivery;
@@ -133,6 +146,11 @@ export const settings = {
   smsWebhookUrl: { flag: '--sms-webhook-url <url>', env: 'RDC_SMS_WEBHOOK_URL', help: 'where the webhook transport POSTs; the secret comes from RDC_SMS_WEBHOOK_SECRET only' },
   smsAliyunSignName: { flag: '--sms-aliyun-sign-name <name>', env: 'RDC_SMS_ALIYUN_SIGN_NAME', help: 'SMS signature name (SignName)' },
   smsAliyunTemplateCode: { flag: '--sms-aliyun-template-code <code>', env: 'RDC_SMS_ALIYUN_TEMPLATE_CODE', help: 'SMS template (TemplateCode); keys from RDC_SMS_ALIYUN_ACCESS_KEY_ID / _SECRET only' },
+  smsAliyunTemplates: {
+    flag: '--sms-aliyun-templates <list>',
+    env: 'RDC_SMS_ALIYUN_TEMPLATES',
+    help: 'a template per kind, e.g. verification=SMS_1,test=SMS_2,notification=SMS_3 (others use the template code)',
+  },
   smsAliyunEndpoint: { flag: '--sms-aliyun-endpoint <host>', env: 'RDC_SMS_ALIYUN_ENDPOINT', help: 'Dysmsapi endpoint (default dysmsapi.aliyuncs.com)' },
   deliveryAttempts: { flag: '--delivery-attempts <number>', env: 'RDC_DELIVERY_ATTEMPTS', help: 'attempts of a message before it is Failed (default 10)' },
   deliveryRetryBase: { flag: '--delivery-retry-base <ms>', env: 'RDC_DELIVERY_RETRY_BASE', help: 'wait before the 2nd attempt, doubled for each further one (default 10000)' },
@@ -198,6 +216,19 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
   };
 }
 
+/** `verification=SMS_1,test=SMS_2`: a template code per kind of message. */
+function templatesByKind(text: string | undefined): Partial<Record<SmsKind, string>> {
+  const codes: Partial<Record<SmsKind, string>> = {};
+  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [kind, code, ...rest] = entry.split('=').map((part) => part.trim());
+    if (!smsKinds.includes(kind as SmsKind) || !code || rest.length > 0) {
+      throw new ConfigError(`sms-aliyun-templates: "${entry}" is not <kind>=<template code> with kind ${smsKinds.join(', ')}`);
+    }
+    codes[kind as SmsKind] = code;
+  }
+  return codes;
+}
+
 /** Transports and retry settings; a transport named without what it needs is a clear error. */
 function resolveDelivery(pick: (name: SettingName) => string | undefined, env: NodeJS.ProcessEnv): DeliveryConfig {
   const number = (name: SettingName, flag: string, fallback: number, min: number) => integer(flag, pick(name) ?? String(fallback), min);
@@ -260,6 +291,7 @@ function resolveDelivery(pick: (name: SettingName) => string | undefined, env: N
         accessKeySecret: requiredEnv('RDC_SMS_ALIYUN_ACCESS_KEY_SECRET', 'the aliyun SMS transport needs an AccessKey secret'),
         signName: required('smsAliyunSignName', 'the aliyun SMS transport needs a sign name'),
         templateCode: required('smsAliyunTemplateCode', 'the aliyun SMS transport needs a template code'),
+        templateCodes: templatesByKind(pick('smsAliyunTemplates')),
         endpoint: pick('smsAliyunEndpoint') ?? defaults.smsAliyunEndpoint,
         timeoutMs,
       },

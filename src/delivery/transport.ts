@@ -16,6 +16,8 @@ export interface OutgoingEmail {
 
 export interface OutgoingSms {
   deliveryId: string;
+  /** What the message is for (`verification`, `test`, `notification`): providers with a template per kind choose by it. */
+  purpose: string;
   /** As rdcontacts stores it: `<country code>-<number>`, e.g. `86-13800138000`. */
   phoneNumber: string;
   /** The whole text (webhook). */

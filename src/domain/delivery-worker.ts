@@ -202,6 +202,7 @@ export class DeliveryWorker {
     if (!transport) throw new DeliveryError(`no SMS transport is configured (the delivery says ${row.transport})`, false);
     return transport.send({
       deliveryId: row.id,
+      purpose: row.purpose,
       phoneNumber: row.recipient,
       text: row.body,
       templateParams: row.sms_params ? (JSON.parse(row.sms_params) as Record<string, string>) : {},

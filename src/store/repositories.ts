@@ -355,15 +355,33 @@ export class OutboxRepository {
 
   /** When the worker next has something to do: the earliest due attempt or lease expiry. */
   async nextWake(): Promise<string | undefined> {
-    const row = await this.db
+    // Two lookups on the (status, next_attempt_at) index rather than one aggregate over the table.
+    const due = await this.db
       .selectFrom('outbox')
-      .select((eb) => [
-        eb.fn.min<string | null>('next_attempt_at').filterWhere('status', '=', 'Queued').as('due'),
-        eb.fn.min<string | null>('lease_expires_at').filterWhere('status', '=', 'Sending').as('expires'),
-      ])
+      .select('next_attempt_at as at')
+      .where('status', '=', 'Queued')
+      .orderBy('next_attempt_at')
+      .limit(1)
       .executeTakeFirst();
-    const times = [row?.due, row?.expires].filter((t): t is string => typeof t === 'string');
+    const expires = await this.db
+      .selectFrom('outbox')
+      .select('lease_expires_at as at')
+      .where('status', '=', 'Sending')
+      .orderBy('lease_expires_at')
+      .limit(1)
+      .executeTakeFirst();
+    const times = [due?.at, expires?.at].filter((t): t is string => typeof t === 'string');
     return times.sort()[0];
+  }
+
+  /** How many deliveries are in each status. */
+  async countByStatus(): Promise<Partial<Record<DeliveryStatus, number>>> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select((eb) => ['status', eb.fn.countAll<number | string>().as('count')])
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
 
   /**

@@ -162,11 +162,21 @@ describe('rdcontacts serve', { concurrency: true }, () => {
 
       const outbox = await runCli(['outbox', '--to', email, '--json', ...args.slice(2)], { cwd });
       assert.equal(outbox.code, 0, show(outbox));
-      const messages = parseJson<{ Recipient: string; ContactId: string; Link: string; Body: string }[]>(outbox);
+      const messages = parseJson<{ Recipient: string; ContactId: string; Link: string; Body: string; Status: string; Attempts: number; Purpose: string; Transport: string }[]>(outbox);
       assert.equal(messages.length, 1, outbox.stdout);
       const [message] = messages;
       assert.equal(message!.Recipient, email);
       assert.equal(message!.ContactId, id);
+      // The default transport stores only: the delivery is Stored, never attempted.
+      assert.deepEqual([message!.Purpose, message!.Transport, message!.Status, message!.Attempts], ['verification', 'outbox', 'Stored', 0]);
+      const text = await runCli(['outbox', '--to', email, ...args.slice(2)], { cwd });
+      assert.match(text.stdout, /Status\s+Attempts/);
+      assert.match(text.stdout, /Stored\s+0/);
+      const sent = await runCli(['outbox', '--status', 'Sent', '--json', ...args.slice(2)], { cwd });
+      assert.deepEqual(parseJson(sent), [], 'no delivery is Sent');
+      const bad = await runCli(['outbox', '--status', 'sent', ...args.slice(2)], { cwd });
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /--status must be one of Stored, Queued, Sending, Sent, Failed/);
       assert.match(message!.Link, new RegExp(`^http://127\\.0\\.0\\.1:${port}/verify/[0-9A-Za-z_-]+$`));
       assert.ok(message!.Body.includes(message!.Link), 'the message carries the link');
       const link = message!.Link;
@@ -312,11 +322,21 @@ describe('rdcontacts serve', { concurrency: true }, () => {
     );
   });
 
-  describe('invalid configuration exits non-zero with a clear message, not a stack trace', { concurrency: true }, () => {
+  describe('invalid configuration exits non-zero with a clear message, not a stack trace', { concurrency: 3 }, () => {
     const cases: [string, string[], Record<string, string>, RegExp][] = [
       ['--port abc', ['--port', 'abc'], {}, /port.*"abc"/],
       ['--throttle 0', ['--throttle', '0'], {}, /throttle.*"0"/],
       ['RDC_ACCESS_KEY_ID without RDC_ACCESS_KEY_SECRET', [], { RDC_ACCESS_KEY_ID: 'LTAIonlyTheId' }, /RDC_ACCESS_KEY_SECRET/],
+      ['--language fr-FR', ['--language', 'fr-FR'], {}, /language must be en-US or zh-CN/],
+      ['--email-transport smtp without a server', ['--email-transport', 'smtp', '--mail-from', 'a@example.com'], {}, /--smtp-host or RDC_SMTP_HOST/],
+      ['--email-transport smtp without a sender', ['--email-transport', 'smtp', '--smtp-host', '127.0.0.1'], {}, /--mail-from or RDC_MAIL_FROM/],
+      ['--smtp-security ssl', ['--email-transport', 'smtp', '--smtp-host', 'h', '--mail-from', 'a@example.com', '--smtp-security', 'ssl'], {}, /smtp-security must be/],
+      ['RDC_SMTP_PASSWORD without a user', ['--email-transport', 'smtp', '--smtp-host', 'h', '--mail-from', 'a@example.com'], { RDC_SMTP_PASSWORD: 'pw-never-shown' }, /no SMTP user/],
+      ['--sms-transport carrier-pigeon', ['--sms-transport', 'carrier-pigeon'], {}, /sms-transport must be outbox, webhook or aliyun/],
+      ['--sms-transport webhook without its secret', ['--sms-transport', 'webhook', '--sms-webhook-url', 'http://127.0.0.1:9/sms'], {}, /RDC_SMS_WEBHOOK_SECRET/],
+      ['--sms-transport aliyun without keys', ['--sms-transport', 'aliyun', '--sms-aliyun-sign-name', 'x', '--sms-aliyun-template-code', 'SMS_1'], {}, /RDC_SMS_ALIYUN_ACCESS_KEY_ID/],
+      ['--sms-aliyun-templates with an unknown kind', ['--sms-transport', 'aliyun', '--sms-aliyun-sign-name', 'x', '--sms-aliyun-template-code', 'SMS_1', '--sms-aliyun-templates', 'birthday=SMS_2'], { RDC_SMS_ALIYUN_ACCESS_KEY_ID: 'k', RDC_SMS_ALIYUN_ACCESS_KEY_SECRET: 's' }, /"birthday=SMS_2"/],
+      ['--delivery-lease shorter than the timeout', ['--delivery-lease', '10', '--delivery-timeout', '20000'], {}, /delivery-lease must be longer/],
     ];
     for (const [name, args, env, message] of cases) {
       test(name, async () => {

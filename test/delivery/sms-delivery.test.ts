@@ -108,7 +108,14 @@ describe('SMS through the aliyun transport (Dysmsapi SendSms)', () => {
     endpoint = await startAliyunSmsEndpoint(key);
     await h.start({
       transport: 'aliyun',
-      aliyun: { ...key, signName: 'rdcontacts', templateCode: 'SMS_000000001', endpoint: endpoint.endpoint, timeoutMs: 5000 },
+      aliyun: {
+        ...key,
+        signName: 'rdcontacts',
+        templateCode: 'SMS_000000001',
+        templateCodes: { verification: 'SMS_000000002' },
+        endpoint: endpoint.endpoint,
+        timeoutMs: 5000,
+      },
     });
   });
   after(async () => {
@@ -127,10 +134,23 @@ describe('SMS through the aliyun transport (Dysmsapi SendSms)', () => {
     assert.equal(request.version, '2017-05-25');
     assert.equal(request.params.PhoneNumbers, '13800138004');
     assert.equal(request.params.SignName, 'rdcontacts');
-    assert.equal(request.params.TemplateCode, 'SMS_000000001');
+    // The template configured for verification messages, not the default one.
+    assert.equal(request.params.TemplateCode, 'SMS_000000002');
     const values = JSON.parse(request.params.TemplateParam!) as Record<string, string>;
     assert.match(values.link!, /\/verify\//);
     assert.equal((await confirmLink(values.link!)).status, 200);
+  });
+
+  test('a message kind without a template of its own uses the default template code', async () => {
+    const contactId = await h.verifyPhone('86-13800138007');
+    const sent = await h.delivery(contactId, 'Sent');
+    const verification = endpoint.received.find((r) => r.params.OutId === sent.DeliveryId)!;
+    assert.equal((await confirmLink((JSON.parse(verification.params.TemplateParam!) as { link: string }).link)).status, 200);
+
+    const answer = await h.state.client.call('SendTestMessage', { ContactId: contactId });
+    const testDelivery = (answer.Deliveries as Body[]).find((d) => d.Channel === 'SMS')!;
+    const request = await until('the test SMS at the endpoint', async () => endpoint.received.find((r) => r.params.OutId === testDelivery.DeliveryId));
+    assert.equal(request.params.TemplateCode, 'SMS_000000001');
   });
 
   test('a throttled send is retried; an illegal number fails at once', async () => {

@@ -206,6 +206,7 @@ describe('SMTP transport', () => {
 
 const sms = (phoneNumber = '86-13800138000', deliveryId = 's-1'): OutgoingSms => ({
   deliveryId,
+  purpose: 'verification',
   phoneNumber,
   text: '[rdcontacts] Tom, confirm this number: https://rd.example.com/verify/abc',
   templateParams: { name: 'Tom', link: 'https://rd.example.com/verify/abc' },

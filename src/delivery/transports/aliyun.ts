@@ -16,6 +16,8 @@ export interface AliyunSmsSettings {
   accessKeySecret: string;
   signName: string;
   templateCode: string;
+  /** A template per kind of message (`verification`, `test`, `notification`), instead of `templateCode`. */
+  templateCodes?: Readonly<Partial<Record<string, string>>>;
   /** A host (`dysmsapi.aliyuncs.com`, HTTPS) or a whole `http(s)://host:port` URL. */
   endpoint: string;
   timeoutMs: number;
@@ -43,7 +45,7 @@ export function createAliyunSmsTransport(settings: AliyunSmsSettings): SmsTransp
       const request = new SendSmsRequest({
         phoneNumbers: aliyunPhoneNumber(message.phoneNumber),
         signName: settings.signName,
-        templateCode: settings.templateCode,
+        templateCode: settings.templateCodes?.[message.purpose] ?? settings.templateCode,
         templateParam: JSON.stringify(message.templateParams),
         outId: message.deliveryId,
       });

@@ -12,7 +12,9 @@ export interface ConfiguredTransports {
 
 export function createTransports(delivery: DeliveryConfig): ConfiguredTransports {
   const transports: ConfiguredTransports = {};
-  if (delivery.email.transport === 'smtp') transports.email = createSmtpTransport(delivery.email.smtp);
+  if (delivery.email.transport === 'smtp') {
+    transports.email = createSmtpTransport({ ...delivery.email.smtp, maxConnections: delivery.concurrency });
+  }
   if (delivery.sms.transport === 'webhook') transports.sms = createWebhookSmsTransport(delivery.sms.webhook);
   if (delivery.sms.transport === 'aliyun') transports.sms = createAliyunSmsTransport(delivery.sms.aliyun);
   return transports;
