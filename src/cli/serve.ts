@@ -1,5 +1,5 @@
 /** `rdcontacts serve`: open the store, bootstrap it on first start, and listen. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type RawSettings, type SettingName, resolveConfig, settings } from '../config.js';
@@ -7,12 +7,16 @@ import { AccessKeyConflictError, type BootstrapResult, bootstrap } from '../doma
 import { CliError } from './output.js';
 import { systemClock } from '../domain/time.js';
 import { createApp } from '../server/app.js';
-import { parseDatabaseUrl } from '../store/database.js';
+import { parseDatabaseUrl, redactUrl } from '../store/database.js';
 import { openStore } from '../store/store.js';
 
-/** Where a generated bootstrap key is written: beside the SQLite file, readable by its owner only. */
+/**
+ * Where a generated bootstrap key is written, readable by its owner only: beside the SQLite file;
+ * for PostgreSQL, under ./data of the working directory.
+ */
 export function credentialsFile(databaseUrl: string): string | undefined {
   const location = parseDatabaseUrl(databaseUrl);
+  if (location.dialect === 'postgres') return resolve('data', 'bootstrap-credentials.json');
   return location.path === ':memory:' ? undefined : join(dirname(resolve(location.path)), 'bootstrap-credentials.json');
 }
 
@@ -44,7 +48,10 @@ export function serveCommand(): Command {
         AccessKeyId: createdKey.accessKeyId,
         AccessKeySecret: createdKey.accessKeySecret,
       };
-      if (file) writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      if (file) {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      }
       // Printed once, on the terminal, never through the log.
       if (flags.json) process.stdout.write(`${JSON.stringify({ ...credentials, CredentialsFile: file ?? null })}\n`);
       else process.stdout.write(
@@ -71,7 +78,7 @@ export function serveCommand(): Command {
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
     }
     app.log.info(
-      { directory: account.directoryId, account: account.accountId, database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : '[hidden]' },
+      { directory: account.directoryId, account: account.accountId, database: redactUrl(config.databaseUrl) },
       'rdcontacts ready',
     );
   });

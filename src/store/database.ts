@@ -2,17 +2,20 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, type QueryResult, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type QueryResult, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export const defaultDatabaseUrl = 'sqlite:./data/rdcontacts.db';
 
-export interface DatabaseLocation {
-  dialect: 'sqlite';
-  /** A file path, or `:memory:`. */
-  path: string;
-}
+export type DatabaseLocation =
+  | {
+      dialect: 'sqlite';
+      /** A file path, or `:memory:`. */
+      path: string;
+    }
+  | { dialect: 'postgres'; url: string };
 
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   if (url.startsWith('sqlite:')) {
@@ -20,14 +23,18 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
     if (!path) throw new Error(`database URL "${url}" names no file; use sqlite:<path>`);
     return { dialect: 'sqlite', path };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error('PostgreSQL is not supported yet; use sqlite:<path>');
-  }
-  throw new Error(`unsupported database URL "${url}"; use sqlite:<path>`);
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  throw new Error(`unsupported database URL "${redactUrl(url)}"; use sqlite:<path> or postgres://user@host:port/database`);
+}
+
+/** A database URL fit for a log line or an error: without its password. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:[hidden]@');
 }
 
 export async function openDatabase(url: string): Promise<Kysely<Database>> {
   const location = parseDatabaseUrl(url);
+  if (location.dialect === 'postgres') return openPostgres(location.url);
   if (location.path !== ':memory:') {
     mkdirSync(dirname(resolve(location.path)), { recursive: true, mode: 0o700 });
     // The file holds AccessKey secrets: readable by its owner only. SQLite gives its -wal and -shm
@@ -183,8 +190,49 @@ function sqliteDirect(
   };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/** PostgreSQL: a pool of connections; the schema is brought up to date by one instance at a time. */
+async function openPostgres(url: string): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection that the server or the network dropped must not take the process down.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateUnderAdvisoryLock(pool, db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+/** Any fixed number: the key of the advisory lock that only the migrating instance holds. */
+const migrationLockKey = 727_261_843;
+
+/**
+ * Instances that start together wait for the one that migrates: the lock is held on a connection
+ * of its own for the whole migration, and released (or dropped with the connection, if the
+ * process dies) at the end.
+ */
+async function migrateUnderAdvisoryLock(pool: pg.Pool, db: Kysely<Database>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [migrationLockKey]);
+    try {
+      // Kysely looks for its own tables in every schema unless told which one: name ours (the
+      // first of the search path), so that another rdcontacts in another schema is not mistaken
+      // for this one.
+      const { rows } = await client.query<{ schema: string }>('select current_schema() as schema');
+      await migrate(db, rows[0]?.schema ?? 'public');
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [migrationLockKey]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function migrate(db: Kysely<Database>, migrationTableSchema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {

@@ -41,7 +41,9 @@ export async function startServer(
     ...options.config,
   };
   const { account, createdKey } = await bootstrap(store, clock.now);
-  const app = createApp({ config, store, clock: clock.now, signatureClock: clock.signatureNow, logger: false });
+  // RDC_TEST_LOG=error (or another level) shows the server's log, to see why a test got a 500.
+  const logLevel = process.env.RDC_TEST_LOG;
+  const app = createApp({ config, store, clock: clock.now, signatureClock: clock.signatureNow, logger: logLevel ? { level: logLevel } : false });
   await app.listen({ host: '127.0.0.1', port });
   const newTenant = async (): Promise<Credentials> => {
     const other = await createManagementAccount(store, clock.now);

@@ -21,8 +21,9 @@ export const writePath: Migration = {
     await db.schema.alterTable('audit_events').renameTo('audit_events_0001').execute();
     await db.schema
       .createTable('audit_events')
-      // On SQLite an alias of the rowid: the next number is one past the highest.
-      .addColumn('seq', 'integer', (c) => c.primaryKey())
+      // On SQLite an alias of the rowid: the next number is one past the highest; elsewhere an
+      // identity column.
+      .addColumn('seq', isSqlite(db) ? 'integer' : 'bigint', (c) => (isSqlite(db) ? c.primaryKey() : c.primaryKey().generatedByDefaultAsIdentity()))
       .addColumn('directory_id', 'varchar(32)', (c) => c.notNull())
       .addColumn('contact_id', 'varchar(32)')
       .addColumn('action', 'varchar(64)', (c) => c.notNull())

@@ -3,7 +3,7 @@
  * channel; a worker sends it and records every attempt on the row. Rows of the `outbox` transport
  * are only stored (status Stored), as before.
  */
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, SqliteAdapter } from 'kysely';
 
 export const delivery: Migration = {
   async up(db: Kysely<any>) {
@@ -24,6 +24,11 @@ export const delivery: Migration = {
       ['lease_owner', 'varchar(128)'],
       ['lease_expires_at', 'varchar(32)'],
     ];
+    // Delivery IDs (`d-` and a UUID) are longer than the 32 characters 0001 gave the column; SQLite
+    // does not enforce lengths (and cannot alter a column), the others must be told.
+    if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
+      await db.schema.alterTable('outbox').alterColumn('id', (c) => c.setDataType('varchar(40)')).execute();
+    }
     for (const [name, type] of columns) {
       await db.schema.alterTable('outbox').addColumn(name, type as 'text').execute();
     }
