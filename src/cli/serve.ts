@@ -7,6 +7,7 @@ import { AccessKeyConflictError, type BootstrapResult, bootstrap } from '../doma
 import { CliError } from './output.js';
 import { systemClock } from '../domain/time.js';
 import { createApp } from '../server/app.js';
+import { type ConfiguredTransports, createTransports } from '../delivery/transports/index.js';
 import { parseDatabaseUrl, redactUrl } from '../store/database.js';
 import { openStore } from '../store/store.js';
 
@@ -28,6 +29,12 @@ export function serveCommand(): Command {
   command.option('--json', 'print a generated bootstrap key as JSON instead of text');
   return command.action(async (flags: RawSettings & { json?: boolean }) => {
     const config = resolveConfig(flags);
+    let transports: ConfiguredTransports;
+    try {
+      transports = await createTransports(config.delivery);
+    } catch (error) {
+      throw new CliError(`the delivery transports cannot be set up: ${(error as Error).message}`);
+    }
     const store = await openStore(config.databaseUrl);
     let booted: BootstrapResult;
     try {
@@ -38,7 +45,7 @@ export function serveCommand(): Command {
       throw error;
     }
     const { account, createdKey } = booted;
-    const app = createApp({ config, store });
+    const app = createApp({ config, store, transports });
 
     if (createdKey?.generated) {
       const file = credentialsFile(config.databaseUrl);

@@ -59,15 +59,19 @@ export class DeliveryWorker {
   /** Resolves the worker's current wait early (work was queued, a send finished, or stop). */
   private interrupt: (() => void) | undefined;
   private woken = false;
+  private transports: Transports = {};
 
+  /** `transports` may still be loading: the worker starts sending once they are there. */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly transports: Transports,
+    private readonly loading: Transports | Promise<Transports>,
     private readonly options: DeliveryWorkerOptions,
   ) {
     this.pollMs = options.pollMs ?? 1000;
     this.random = options.random ?? Math.random;
+    // Awaited only when the worker starts; until then a failure must not count as unhandled.
+    Promise.resolve(loading).catch(() => {});
   }
 
   start(): void {
@@ -78,7 +82,11 @@ export class DeliveryWorker {
 
   /** Stops taking work, lets the sends under way finish and be recorded, then closes the transports. */
   async stop(): Promise<void> {
-    if (!this.running) return;
+    if (!this.running) {
+      await this.loop;
+      await Promise.allSettled([this.transports.email?.close(), this.transports.sms?.close()]);
+      return;
+    }
     this.running = false;
     this.interrupt?.();
     await this.loop;
@@ -93,6 +101,14 @@ export class DeliveryWorker {
   }
 
   private async run(): Promise<void> {
+    try {
+      this.transports = await this.loading;
+    } catch (error) {
+      // Without its transports the worker cannot send; what is queued stays queued for a fixed start.
+      this.options.onError?.(error);
+      this.running = false;
+      return;
+    }
     while (this.running) {
       this.woken = false;
       try {

@@ -14,7 +14,7 @@ import { RecipientService } from '../domain/recipients.js';
 import { DeliveryQueue } from '../domain/delivery-queue.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../domain/delivery-worker.js';
 import { MessageService } from '../domain/messages.js';
-import { createTransports, transportNames } from '../delivery/transports/index.js';
+import { type ConfiguredTransports, createTransports, transportNames } from '../delivery/transports/index.js';
 import type { Store } from '../store/store.js';
 import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
 import { MemoryReplayGuard } from '../wire/replay-guard.js';
@@ -36,6 +36,8 @@ export interface AppOptions {
   deletion?: DeletionRunnerOptions;
   /** Overrides of the delivery worker's settings (tests). */
   delivery?: Partial<DeliveryWorkerOptions>;
+  /** The transports, already made (serve makes them first, to refuse a bad configuration at start). */
+  transports?: ConfiguredTransports | Promise<ConfiguredTransports>;
 }
 
 export function createServices(
@@ -134,7 +136,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     return replyWithError(request, reply, new ApiError(path === '/' ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound'), newRequestId());
   });
 
-  const worker = new DeliveryWorker(store, clock, createTransports(config.delivery), {
+  const worker = new DeliveryWorker(store, clock, options.transports ?? createTransports(config.delivery), {
     attempts: config.delivery.attempts,
     retryBaseMs: config.delivery.retryBaseMs,
     retryMaxMs: config.delivery.retryMaxMs,

@@ -17,6 +17,7 @@ import {
   failure,
   type Params,
 } from '../support/clients.js';
+import { backends } from '../support/backends.js';
 import { type Credentials, startServer, type TestServer } from '../support/server.js';
 import {
   addContact,
@@ -874,69 +875,71 @@ describe('the error table is complete and agrees with the spec', () => {
   });
 });
 
-describe('every contact error through every official client', () => {
-  let main: TestServer;
-  const servers = {} as Env['servers'];
-  before(async () => {
-    [main, servers.minuteLimit, servers.dayLimit, servers.contactLimit] = await Promise.all([
-      startServer(),
-      startServer({ config: { sendsPerMinutePerAddress: 2 } }),
-      startServer({ config: { sendsPerDayPerAccount: 2 } }),
-      startServer({ config: { maxContactsPerDirectory: 2 } }),
-    ]);
-  });
-  after(async () => {
-    await Promise.all([main, ...Object.values(servers)].map((server) => server?.close()));
-  });
-
-  for (const clientName of clientNames) {
-    describe(clientName, () => {
-      let env: Env;
-      before(async () => {
-        const tenant = await main.newTenant();
-        const client = apiClient(clientName, main.endpoint, tenant);
-        const other = apiClient(clientName, main.endpoint, await main.newTenant());
-        const deleted = await addContact(client);
-        await client.call('DeleteMessageContact', { ContactId: deleted.contactId });
-        env = {
-          clientName,
-          servers,
-          fixtures: {
-            server: main,
-            client,
-            tenant,
-            pending: await addContact(client),
-            verified: await addVerifiedContact(main, client),
-            foreign: await addContact(other),
-            deletedId: deleted.contactId,
-          },
-        };
-      });
-
-      for (const row of rows) {
-        const options = row.todo ? { todo: row.todo } : {};
-        test(`${row.action}: ${row.when} → ${errorCatalogue[row.code][0]} ${row.code}`, options, async () => {
-          const { client, params } = row.setup
-            ? await row.setup(env)
-            : { client: env.fixtures.client, params: row.params!(env.fixtures) };
-          checkFailure(clientName, await failure(client.call(row.action, params)), row.code);
-        });
-      }
-
-      test('the failed calls changed nothing: the fixtures read back as before', async () => {
-        const { client, pending, verified } = env.fixtures;
-        const got = await client.call('GetMessageContact', { ContactId: pending.contactId });
-        assert.equal(got.Contact.Name, pending.name);
-        assert.equal(got.Contact.EmailAddress, pending.emailAddress);
-        assert.equal(got.Contact.PhoneNumber, pending.phoneNumber);
-        assert.equal(got.Contact.Title, 'TechnicalDirector');
-        assert.deepEqual([...got.Contact.MessageTypes], ['AccountExpenses']);
-        assert.equal(got.Contact.Status, 'Verifying');
-        const targets = await client.call('ListMessageContactVerifications', { ContactId: pending.contactId });
-        assert.equal(targets.TotalCount, 2);
-        const active = await client.call('GetMessageContact', { ContactId: verified.contactId });
-        assert.equal(active.Contact.Status, 'Active');
-      });
+for (const backend of backends) {
+  describe(`every contact error through every official client [${backend.name}]`, () => {
+    let main: TestServer;
+    const servers = {} as Env['servers'];
+    before(async () => {
+      [main, servers.minuteLimit, servers.dayLimit, servers.contactLimit] = await Promise.all([
+        startServer({ backend }),
+        startServer({ backend, config: { sendsPerMinutePerAddress: 2 } }),
+        startServer({ backend, config: { sendsPerDayPerAccount: 2 } }),
+        startServer({ backend, config: { maxContactsPerDirectory: 2 } }),
+      ]);
     });
-  }
-});
+    after(async () => {
+      await Promise.all([main, ...Object.values(servers)].map((server) => server?.close()));
+    });
+
+    for (const clientName of clientNames) {
+      describe(clientName, () => {
+        let env: Env;
+        before(async () => {
+          const tenant = await main.newTenant();
+          const client = apiClient(clientName, main.endpoint, tenant);
+          const other = apiClient(clientName, main.endpoint, await main.newTenant());
+          const deleted = await addContact(client);
+          await client.call('DeleteMessageContact', { ContactId: deleted.contactId });
+          env = {
+            clientName,
+            servers,
+            fixtures: {
+              server: main,
+              client,
+              tenant,
+              pending: await addContact(client),
+              verified: await addVerifiedContact(main, client),
+              foreign: await addContact(other),
+              deletedId: deleted.contactId,
+            },
+          };
+        });
+
+        for (const row of rows) {
+          const options = row.todo ? { todo: row.todo } : {};
+          test(`${row.action}: ${row.when} → ${errorCatalogue[row.code][0]} ${row.code}`, options, async () => {
+            const { client, params } = row.setup
+              ? await row.setup(env)
+              : { client: env.fixtures.client, params: row.params!(env.fixtures) };
+            checkFailure(clientName, await failure(client.call(row.action, params)), row.code);
+          });
+        }
+
+        test('the failed calls changed nothing: the fixtures read back as before', async () => {
+          const { client, pending, verified } = env.fixtures;
+          const got = await client.call('GetMessageContact', { ContactId: pending.contactId });
+          assert.equal(got.Contact.Name, pending.name);
+          assert.equal(got.Contact.EmailAddress, pending.emailAddress);
+          assert.equal(got.Contact.PhoneNumber, pending.phoneNumber);
+          assert.equal(got.Contact.Title, 'TechnicalDirector');
+          assert.deepEqual([...got.Contact.MessageTypes], ['AccountExpenses']);
+          assert.equal(got.Contact.Status, 'Verifying');
+          const targets = await client.call('ListMessageContactVerifications', { ContactId: pending.contactId });
+          assert.equal(targets.TotalCount, 2);
+          const active = await client.call('GetMessageContact', { ContactId: verified.contactId });
+          assert.equal(active.Contact.Status, 'Active');
+        });
+      });
+    }
+  });
+}

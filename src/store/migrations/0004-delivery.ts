@@ -24,10 +24,12 @@ export const delivery: Migration = {
       ['lease_owner', 'varchar(128)'],
       ['lease_expires_at', 'varchar(32)'],
     ];
-    // Delivery IDs (`d-` and a UUID) are longer than the 32 characters 0001 gave the column; SQLite
+    // Delivery IDs (`d-` and a UUID) are longer than the 32 characters 0001 gave the column, and a
+    // notification's subject is the caller's 256 characters behind a prefix of the template; SQLite
     // does not enforce lengths (and cannot alter a column), the others must be told.
     if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
       await db.schema.alterTable('outbox').alterColumn('id', (c) => c.setDataType('varchar(40)')).execute();
+      await db.schema.alterTable('outbox').alterColumn('subject', (c) => c.setDataType('text')).execute();
     }
     for (const [name, type] of columns) {
       await db.schema.alterTable('outbox').addColumn(name, type as 'text').execute();
