@@ -231,8 +231,12 @@ function templatesByKind(text: string | undefined): Partial<Record<SmsKind, stri
 
 /** Transports and retry settings; a transport named without what it needs is a clear error. */
 function resolveDelivery(pick: (name: SettingName) => string | undefined, env: NodeJS.ProcessEnv): DeliveryConfig {
-  const number = (name: SettingName, flag: string, fallback: number, min: number) => integer(flag, pick(name) ?? String(fallback), min);
-  const timeoutMs = number('deliveryTimeout', 'delivery-timeout', defaults.deliveryTimeoutMs, 1);
+  const number = (name: SettingName, flag: string, fallback: number, min: number, max: number) => {
+    const value = integer(flag, pick(name) ?? String(fallback), min);
+    if (value > max) throw new ConfigError(`${flag} must be at most ${max}, not ${value}`);
+    return value;
+  };
+  const timeoutMs = number('deliveryTimeout', 'delivery-timeout', defaults.deliveryTimeoutMs, 1, 600_000);
   const required = (name: SettingName, what: string): string => {
     const value = pick(name);
     if (!value) throw new ConfigError(`${what}: set ${settings[name].flag.split(' ')[0]} or ${settings[name].env}`);
@@ -252,11 +256,11 @@ function resolveDelivery(pick: (name: SettingName) => string | undefined, env: N
     if (security !== 'starttls' && security !== 'tls' && security !== 'none') {
       throw new ConfigError(`smtp-security must be starttls, tls or none, not "${security}"`);
     }
-    const port = number('smtpPort', 'smtp-port', defaults.smtpPort, 1);
-    if (port > 65_535) throw new ConfigError(`smtp-port must be at most 65535, not ${port}`);
+    const port = number('smtpPort', 'smtp-port', defaults.smtpPort, 1, 65_535);
     const user = pick('smtpUser');
     const password = env.RDC_SMTP_PASSWORD || undefined;
     if (password && !user) throw new ConfigError('RDC_SMTP_PASSWORD is set but no SMTP user: set --smtp-user or RDC_SMTP_USER');
+    if (user && !password) throw new ConfigError(`--smtp-user is ${user} but RDC_SMTP_PASSWORD is not set`);
     const from = required('mailFrom', 'the smtp email transport needs a sender address');
     if (!/^[^\s@<>]+@[^\s@<>]+$/.test(from)) throw new ConfigError(`mail-from must be an email address, not "${from}"`);
     const caFile = pick('smtpCaFile');
@@ -281,7 +285,19 @@ function resolveDelivery(pick: (name: SettingName) => string | undefined, env: N
   if (smsTransport === 'outbox') sms = { transport: 'outbox' };
   else if (smsTransport === 'webhook') {
     const url = required('smsWebhookUrl', 'the webhook SMS transport needs a URL');
-    if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError(`sms-webhook-url must be an http(s) URL, not "${url}"`);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    // The URL may carry a token: the message names its scheme and host at most.
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new ConfigError('sms-webhook-url must be an http(s) URL');
+    }
+    if (parsed.username || parsed.password) {
+      throw new ConfigError(`sms-webhook-url must not carry a user or password (${parsed.protocol}//${parsed.host}): the requests are signed instead`);
+    }
     sms = { transport: 'webhook', webhook: { url, secret: requiredEnv('RDC_SMS_WEBHOOK_SECRET', 'the webhook SMS transport signs its requests'), timeoutMs } };
   } else if (smsTransport === 'aliyun') {
     sms = {
@@ -298,18 +314,21 @@ function resolveDelivery(pick: (name: SettingName) => string | undefined, env: N
     };
   } else throw new ConfigError(`sms-transport must be outbox, webhook or aliyun, not "${smsTransport}"`);
 
-  const retryBaseMs = number('deliveryRetryBase', 'delivery-retry-base', defaults.deliveryRetryBaseMs, 1);
-  const retryMaxMs = number('deliveryRetryMax', 'delivery-retry-max', defaults.deliveryRetryMaxMs, 1);
+  const week = 7 * 86_400_000;
+  const retryBaseMs = number('deliveryRetryBase', 'delivery-retry-base', defaults.deliveryRetryBaseMs, 1, week);
+  const retryMaxMs = number('deliveryRetryMax', 'delivery-retry-max', defaults.deliveryRetryMaxMs, 1, week);
   if (retryMaxMs < retryBaseMs) throw new ConfigError('delivery-retry-max must be at least delivery-retry-base');
-  const leaseSeconds = number('deliveryLease', 'delivery-lease', defaults.deliveryLeaseSeconds, 1);
-  if (leaseSeconds * 1000 <= timeoutMs) throw new ConfigError('delivery-lease must be longer than delivery-timeout');
+  const leaseSeconds = number('deliveryLease', 'delivery-lease', defaults.deliveryLeaseSeconds, 1, 86_400);
+  // A margin over the send's own deadline: a lease that runs out while its send still runs lets
+  // another worker send the message a second time.
+  if (leaseSeconds * 1000 < 2 * timeoutMs) throw new ConfigError('delivery-lease must be at least twice delivery-timeout');
   return {
     email,
     sms,
-    attempts: number('deliveryAttempts', 'delivery-attempts', defaults.deliveryAttempts, 1),
+    attempts: number('deliveryAttempts', 'delivery-attempts', defaults.deliveryAttempts, 1, 100),
     retryBaseMs,
     retryMaxMs,
-    concurrency: number('deliveryConcurrency', 'delivery-concurrency', defaults.deliveryConcurrency, 1),
+    concurrency: number('deliveryConcurrency', 'delivery-concurrency', defaults.deliveryConcurrency, 1, 100),
     timeoutMs,
     leaseSeconds,
   };

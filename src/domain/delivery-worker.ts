@@ -56,6 +56,8 @@ export class DeliveryWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The deliveries this worker is sending now. */
+  private readonly sending = new Set<string>();
   /** Resolves the worker's current wait early (work was queued, a send finished, or stop). */
   private interrupt: (() => void) | undefined;
   private woken = false;
@@ -109,45 +111,54 @@ export class DeliveryWorker {
       this.running = false;
       return;
     }
+    let failures = 0;
     while (this.running) {
       this.woken = false;
+      let wait: number;
       try {
         await this.fill();
+        failures = 0;
+        wait = await this.idleWaitMs();
       } catch (error) {
+        // The database refuses (disk full, read-only, gone): wait before asking again, longer each
+        // time, instead of spinning on work that is due but cannot be taken.
         this.options.onError?.(error);
+        failures += 1;
+        wait = Math.min(this.pollMs * 2 ** Math.min(failures - 1, 5), 60_000);
       }
       if (!this.running) break;
       if (this.woken) continue;
-      await this.pause(await this.idleWaitMs());
+      await this.pause(wait);
     }
   }
 
   /** Until the earliest due attempt or lease expiry, at most the poll interval. */
   private async idleWaitMs(): Promise<number> {
     if (this.inFlight.size >= this.options.concurrency) return this.pollMs;
-    try {
-      const next = await this.store.outbox.nextWake();
-      if (next === undefined) return this.pollMs;
-      return Math.min(this.pollMs, Math.max(0, Date.parse(next) - this.clock().getTime()));
-    } catch (error) {
-      this.options.onError?.(error);
-      return this.pollMs;
-    }
+    const next = await this.store.outbox.nextWake();
+    if (next === undefined) return this.pollMs;
+    return Math.min(this.pollMs, Math.max(0, Date.parse(next) - this.clock().getTime()));
   }
 
+  /**
+   * Waits `ms` (at least one turn of the event loop, so that the loop never starves the process),
+   * or less if woken or stopped — also when that happened while the wait was being decided.
+   */
   private pause(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref?.();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.interrupt = () => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
         this.interrupt = undefined;
-        done();
+        resolve();
       };
+      this.interrupt = done;
+      if (this.woken || !this.running || ms <= 0) {
+        setImmediate(done);
+        return;
+      }
+      timer = setTimeout(done, ms);
+      timer.unref?.();
     });
   }
 
@@ -155,24 +166,33 @@ export class DeliveryWorker {
   private async fill(): Promise<void> {
     const free = this.options.concurrency - this.inFlight.size;
     if (free <= 0) return;
-    const now = this.clock();
-    const at = toStored(now);
+    const at = toStored(this.clock());
     const candidates = [
       ...(await this.store.outbox.due(at, free)),
       ...(await this.store.outbox.held(50)).filter(
-        (row) => (row.lease_expires_at ?? '') <= at || isDeadLocalOwner(row.lease_owner, this.owner),
+        // Never one this worker is sending right now, whatever its lease says.
+        (row) => !this.sending.has(row.id) && ((row.lease_expires_at ?? '') <= at || isDeadLocalOwner(row.lease_owner, this.owner)),
       ),
     ];
     let started = 0;
     for (const row of candidates) {
       if (started >= free || !this.running) break;
+      const now = this.clock();
       const leaseUntil = toStored(new Date(now.getTime() + this.options.leaseSeconds * 1000));
-      if (!(await this.store.outbox.claim(row, this.owner, at, leaseUntil))) continue;
+      if (row.status === 'Sending' && row.attempts >= this.options.attempts) {
+        // Taken over from a process that died during its last attempt: no attempt is left.
+        await this.store.outbox.fail(row, 'the process sending it stopped during the last attempt');
+        continue;
+      }
+      if (!(await this.store.outbox.claim(row, this.owner, toStored(now), leaseUntil))) continue;
       started += 1;
-      const attempt = this.attempt({ ...row, attempts: row.attempts + 1 });
+      const claimed = { ...row, attempts: row.attempts + 1, lease_expires_at: leaseUntil };
+      this.sending.add(row.id);
+      const attempt = this.attempt(claimed);
       this.inFlight.add(attempt);
       void attempt.finally(() => {
         this.inFlight.delete(attempt);
+        this.sending.delete(row.id);
         this.wake();
       });
     }
@@ -180,12 +200,13 @@ export class DeliveryWorker {
 
   /** One attempt of one delivery, recorded whatever happens. */
   private async attempt(row: OutboxRow): Promise<void> {
-    let outcome: Parameters<Store['outbox']['settle']>[2];
+    let outcome: Parameters<Store['outbox']['settle']>[3];
     try {
       const accepted = await this.send(row);
       outcome = { status: 'Sent', at: toStored(this.clock()), providerId: accepted.providerId ?? null };
     } catch (error) {
       const temporary = error instanceof DeliveryError ? error.temporary : false;
+      // Transports keep secrets out of their messages; cut only after that, here.
       const message = (error instanceof Error ? error.message : String(error)).slice(0, maxErrorLength);
       if (temporary && row.attempts < this.options.attempts) {
         const delay = retryDelayMs(row.attempts, this.options.retryBaseMs, this.options.retryMaxMs, this.random());
@@ -194,15 +215,37 @@ export class DeliveryWorker {
         outcome = { status: 'Failed', error: message };
       }
     }
-    try {
-      await this.store.outbox.settle(row.id, this.owner, outcome);
-    } catch (error) {
-      // The lease runs out and the delivery is taken again: for a Sent one, the only way to repeat it.
-      this.options.onError?.(error);
+    await this.record(row, outcome);
+  }
+
+  /**
+   * Writes an attempt's outcome. A Sent that cannot be written is tried again (with a pause that
+   * grows) for as long as the lease lasts: left Sending, the delivery would be taken again when the
+   * lease runs out and sent a second time.
+   */
+  private async record(row: OutboxRow, outcome: Parameters<Store['outbox']['settle']>[3]): Promise<void> {
+    const leaseEnds = Date.parse(row.lease_expires_at ?? '') || this.clock().getTime();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!(await this.store.outbox.settle(row.id, this.owner, row.attempts, outcome))) {
+          this.options.onError?.(new Error(`delivery ${row.id}: its lease was lost before its outcome (${outcome.status}) was recorded`));
+        }
+        return;
+      } catch (error) {
+        this.options.onError?.(error);
+        if (outcome.status !== 'Sent' || this.clock().getTime() + 1000 > leaseEnds) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 5000)));
+      }
     }
   }
 
   private send(row: OutboxRow) {
+    const configured = row.channel === 'email' ? this.transports.email : this.transports.sms;
+    if (configured && configured.name !== row.transport) {
+      // Queued for another transport (the configuration changed since): its recipient form, its
+      // templates and the Transport the API shows belong to that one.
+      throw new DeliveryError(`queued for the ${row.transport} transport, but ${configured.name} is configured now`, false);
+    }
     if (row.channel === 'email') {
       const transport = this.transports.email;
       if (!transport) throw new DeliveryError(`no email transport is configured (the delivery says ${row.transport})`, false);

@@ -406,10 +406,11 @@ export class OutboxRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Records the outcome of an attempt, if `owner` still holds the delivery. */
+  /** Records the outcome of attempt number `attempts`, if `owner` still holds the delivery for it. */
   async settle(
     id: string,
     owner: string,
+    attempts: number,
     outcome:
       | { status: 'Sent'; at: string; providerId: string | null }
       | { status: 'Queued'; nextAttemptAt: string; error: string }
@@ -417,7 +418,7 @@ export class OutboxRepository {
   ): Promise<boolean> {
     const changes =
       outcome.status === 'Sent'
-        ? { status: outcome.status, sent_at: outcome.at, provider_id: outcome.providerId, last_error: null }
+        ? { status: outcome.status, sent_at: outcome.at, provider_id: outcome.providerId?.slice(0, 256) ?? null, last_error: null }
         : outcome.status === 'Queued'
           ? { status: outcome.status, next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error }
           : { status: outcome.status, last_error: outcome.error };
@@ -427,6 +428,19 @@ export class OutboxRepository {
       .where('id', '=', id)
       .where('status', '=', 'Sending')
       .where('lease_owner', '=', owner)
+      .where('attempts', '=', attempts)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Ends a delivery held by a vanished worker that had no attempt left, if it is still as seen. */
+  async fail(row: Pick<OutboxRow, 'id' | 'status' | 'attempts'>, error: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ status: 'Failed', last_error: error, lease_owner: null, lease_expires_at: null })
+      .where('id', '=', row.id)
+      .where('status', '=', row.status)
+      .where('attempts', '=', row.attempts)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

@@ -63,7 +63,8 @@ export function createSmtpTransport(settings: SmtpSettings): EmailTransport {
     disableUrlAccess: true,
   });
   const where = `${settings.host}:${settings.port}`;
-  const describe = (error: SmtpFailure) => redact(describeFailure(error, where, settings.timeoutMs), settings);
+  // The password goes before anything is cut short: a cut password would no longer be recognised.
+  const describe = (error: SmtpFailure) => describeFailure(error, where, settings.timeoutMs, (text) => redact(text, settings));
 
   return {
     name: 'smtp',
@@ -120,8 +121,8 @@ const timeoutPhases: Record<string, string> = {
   SOCKET_TIMEOUT: 'waiting for a reply',
 };
 
-function describeFailure(error: SmtpFailure, where: string, timeoutMs: number): string {
-  const reply = oneLine(error.response ?? '');
+function describeFailure(error: SmtpFailure, where: string, timeoutMs: number, clean: (text: string) => string): string {
+  const reply = oneLine(clean(error.response ?? ''));
   if (error.code === 'EAUTH') return `SMTP authentication failed at ${where}${reply ? `: ${reply}` : ''}`;
   if (error.code === 'ENOAUTH') return `SMTP server ${where} asks for credentials and none are set`;
   if (error.code === 'ETLS' && reply) return `SMTP server ${where} refused STARTTLS: ${reply}`;
@@ -150,7 +151,7 @@ function describeFailure(error: SmtpFailure, where: string, timeoutMs: number): 
   if (error.originalCode && /^ERR_(SSL|TLS)_/.test(error.originalCode)) {
     return `TLS handshake with ${where} failed (${error.originalCode})`;
   }
-  const detail = oneLine(error.message ?? 'unknown error');
+  const detail = oneLine(clean(error.message ?? 'unknown error'));
   return `SMTP ${error.code ?? 'error'}${error.originalCode ? `/${error.originalCode}` : ''} at ${where}: ${detail}`;
 }
 
