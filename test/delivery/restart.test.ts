@@ -43,7 +43,7 @@ test('emails queued when the service is killed with SIGKILL are sent after the r
     '--database', `sqlite:${dbPath}`, '--port', String(port), '--throttle', 'off', '--max-contacts', '50',
     '--email-transport', 'smtp', '--smtp-host', '127.0.0.1', '--smtp-port', String(sink.port), '--smtp-security', 'none',
     '--mail-from', 'noreply@rdcontacts.example', '--delivery-retry-base', '20', '--delivery-retry-max', '200',
-    '--delivery-attempts', '1000', '--json',
+    '--delivery-attempts', '100', '--json',
   ];
   const first = await ServeProcess.start(args, { cwd });
   running.push(first);
