@@ -7,6 +7,7 @@
  * for HTTP 4xx/5xx (an error carrying `statusCode`, `code` and the parsed answer in `data`) and for
  * network failures (Node's errors, or `RequestTimeoutError` from its HTTP layer).
  */
+import { splitPhoneNumber } from '../phone.js';
 import DysmsapiModule, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { type Accepted, DeliveryError, type OutgoingSms, type SmsTransport } from '../transport.js';
@@ -70,9 +71,8 @@ export function createAliyunSmsTransport(settings: AliyunSmsSettings): SmsTransp
  * country code followed by the number, digits only (`852-91234567` → `85291234567`).
  */
 export function aliyunPhoneNumber(phoneNumber: string): string {
-  const match = /^(\d{1,4})-(\d{4,17})$/.exec(phoneNumber);
-  if (!match) throw new DeliveryError(`not a phone number rdcontacts stores: ${phoneNumber}`, false);
-  return match[1] === '86' ? match[2]! : `${match[1]}${match[2]}`;
+  const { countryCode, number } = splitPhoneNumber(phoneNumber);
+  return countryCode === '86' ? number : `${countryCode}${number}`;
 }
 
 /** Flow control and the provider's own faults pass; anything about the request, account or number will not. */

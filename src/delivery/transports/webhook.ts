@@ -2,6 +2,7 @@
  * SMS through an HTTP webhook: rdcontacts POSTs each message as signed JSON to a URL of the
  * operator's, which hands it to whatever SMS gateway they use (docs/transports.md).
  */
+import { e164 } from '../phone.js';
 import { createHmac } from 'node:crypto';
 import { type Accepted, DeliveryError, type OutgoingSms, type SmsTransport } from '../transport.js';
 
@@ -61,12 +62,6 @@ export function createWebhookSmsTransport(settings: WebhookSmsSettings): SmsTran
   };
 }
 
-/** `86-13800138000` → `+8613800138000`. */
-function e164(phoneNumber: string): string {
-  const match = /^(\d{1,4})-(\d{4,17})$/.exec(phoneNumber);
-  if (!match) throw new DeliveryError(`not a phone number rdcontacts stores: ${phoneNumber}`, false);
-  return `+${match[1]}${match[2]}`;
-}
 
 function accepted(answer: string): Accepted {
   let parsed: unknown;
