@@ -7,9 +7,9 @@
  * for HTTP 4xx/5xx (an error carrying `statusCode`, `code` and the parsed answer in `data`) and for
  * network failures (Node's errors, or `RequestTimeoutError` from its HTTP layer).
  */
-import { splitPhoneNumber } from '../phone.js';
 import DysmsapiModule, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { splitPhoneNumber } from '../phone.js';
 import { type Accepted, DeliveryError, type OutgoingSms, type SmsTransport } from '../transport.js';
 
 export interface AliyunSmsSettings {

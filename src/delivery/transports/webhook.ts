@@ -2,8 +2,8 @@
  * SMS through an HTTP webhook: rdcontacts POSTs each message as signed JSON to a URL of the
  * operator's, which hands it to whatever SMS gateway they use (docs/transports.md).
  */
-import { e164 } from '../phone.js';
 import { createHmac } from 'node:crypto';
+import { e164 } from '../phone.js';
 import { type Accepted, DeliveryError, type OutgoingSms, type SmsTransport } from '../transport.js';
 
 export interface WebhookSmsSettings {
