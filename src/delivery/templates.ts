@@ -8,7 +8,6 @@
  * (`templateParams`) for providers that fill a template of their own.
  */
 import escapeHtml from 'escape-html';
-import type { TargetKind } from '../store/schema.js';
 import type { Language } from './language.js';
 
 export interface EmailContent {
@@ -214,37 +213,6 @@ export function verificationSms(lang: Language, v: { contactName: string; link: 
     return { text: `【rdcontacts】请点击链接，确认本号码为消息联系人“${v.contactName}”的接收号码（如非本人操作请忽略）：${v.link}`, templateParams };
   }
   return { text: `[rdcontacts] ${v.contactName}, confirm this number as a notification contact: ${v.link}`, templateParams };
-}
-
-/** The old single English text, still used by the verification service until it moves to the functions above. */
-export interface ComposedMessage {
-  channel: 'email' | 'sms';
-  subject: string;
-  body: string;
-}
-
-export function verificationMessage(kind: TargetKind, contactName: string, link: string): ComposedMessage {
-  if (kind === 'phone') {
-    return {
-      channel: 'sms',
-      subject: 'Verify your phone number',
-      body: `[rdcontacts] ${contactName}, confirm this number as a notification contact: ${link}`,
-    };
-  }
-  return {
-    channel: 'email',
-    subject: 'Verify your email address for notifications',
-    body: [
-      `Hello ${contactName},`,
-      '',
-      'This address was added as a notification contact of a resource directory.',
-      'Open the link below and press Confirm to start receiving its messages:',
-      '',
-      link,
-      '',
-      'If you did not expect this message, ignore it: nothing changes until you confirm.',
-    ].join('\n'),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import {
   testEmail,
   testSms,
   verificationEmail,
-  verificationMessage,
   verificationSms,
 } from '../../src/delivery/templates.js';
 
@@ -249,10 +248,6 @@ describe('notification', () => {
   });
 });
 
-test('verificationMessage (the old English text) still works', () => {
-  assert.equal(verificationMessage('email', 'Alice', link).channel, 'email');
-  assert.ok(verificationMessage('phone', 'Alice', link).body.includes(link));
-});
 
 describe('negotiateLanguage', () => {
   const cases: [string | undefined, Language, Language][] = [
