@@ -57,7 +57,7 @@ export class MessageService {
       planned.push({ ...base, recipient: contact.verifiedPhoneNumber, content: { channel: 'sms', sms: testSms(lang, vars) } });
     }
     if (planned.length === 0) throw new ApiError('OperationDenied.ContactNotVerified');
-    return this.queue(tenant, 'SendTestMessage', messageId, planned, () => contact.name, {
+    return this.queue(tenant, { action: 'SendTestMessage', contactId }, messageId, planned, () => contact.name, {
       ContactId: contactId,
       ...(messageType ? { MessageType: messageType } : {}),
     });
@@ -96,7 +96,7 @@ export class MessageService {
         planned.push({ ...base, recipient: recipient.phoneNumber, content: { channel: 'sms', sms: notificationSms(lang, vars) } });
       }
     }
-    return this.queue(tenant, 'SendMessage', messageId, planned, (contactId) => names.get(contactId) ?? '', {
+    return this.queue(tenant, { action: 'SendMessage', contactId: null }, messageId, planned, (contactId) => names.get(contactId) ?? '', {
       AccountId: accountId,
       MessageType: messageType,
       Subject: subjectParam,
@@ -104,30 +104,27 @@ export class MessageService {
     });
   }
 
+  /** Writes the deliveries and the audit event in one transaction, then wakes the worker. Nothing planned: nothing written. */
   private async queue(
     tenant: Tenant,
-    action: string,
+    event: { action: string; contactId: string | null },
     messageId: string,
     planned: NewDelivery[],
     nameOf: (contactId: string) => string,
     audit: Record<string, unknown>,
   ): Promise<SentMessage> {
+    if (planned.length === 0) return { messageId, deliveries: [] };
     const now = toStored(this.clock());
-    const deliveries: SentMessage['deliveries'] = [];
-    if (planned.length > 0) {
-      await this.store.transaction(async (tx) => {
-        deliveries.length = 0; // a transaction is run once, but stay right if it ever runs again
-        for (const delivery of planned) {
-          const queued = await this.deliveries.add(tx, now, delivery);
-          deliveries.push({ ...queued, contactId: delivery.contactId!, contactName: nameOf(delivery.contactId!) });
-        }
-        await recordAudit(tx, tenant, now, action, planned[0]!.contactId && action === 'SendTestMessage' ? planned[0]!.contactId : null, {
-          MessageId: messageId,
-          ...audit,
-        });
-      });
-      this.deliveries.queued();
-    }
+    const deliveries = await this.store.transaction(async (tx) => {
+      const written: SentMessage['deliveries'] = [];
+      for (const delivery of planned) {
+        const queued = await this.deliveries.add(tx, now, delivery);
+        written.push({ ...queued, contactId: delivery.contactId!, contactName: nameOf(delivery.contactId!) });
+      }
+      await recordAudit(tx, tenant, now, event.action, event.contactId, { MessageId: messageId, ...audit });
+      return written;
+    });
+    this.deliveries.queued();
     return { messageId, deliveries };
   }
 
