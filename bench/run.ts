@@ -23,6 +23,9 @@
  *
  * The server runs as `npm start` runs it: bin/rdcontacts.js over the compiled dist/ (`npm run bench`
  * builds it first), so CPU profiles point at real lines of the compiled files.
+ *   BENCH_STORES       stores to measure rdcontacts on: "sqlite" (default), "postgres" or "sqlite,postgres";
+ *                      postgres uses a fresh schema on RDC_TEST_POSTGRES_URL (default
+ *                      postgres://root@127.0.0.1:5432/test), dropped at the end
  *   BENCH_STRICT=1     exit 1 when a goal is missed
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +38,7 @@ import autocannon from 'autocannon';
 import { apiClient } from '../test/support/clients.js';
 import { type Child, cpuSeconds, freePort, killAllNow, logTail, startChild, stopAll, waitUntilReady } from './children.js';
 import { type Key, signRequest } from './sign.js';
+import { freshSchema } from '../test/support/pg-schemas.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -70,6 +74,13 @@ if (!existsSync(join(serverRoot, 'dist/cli/main.js'))) fail(`no dist/cli/main.js
 for (const level of logLevels) {
   if (!/^(fatal|error|warn|info|debug|trace|silent)$/.test(level)) fail(`unknown log level "${level}" in BENCH_LOG_LEVELS`);
 }
+
+const stores = (process.env.BENCH_STORES ?? 'sqlite').split(',').map((s) => s.trim()).filter(Boolean);
+for (const store of stores) {
+  if (store !== 'sqlite' && store !== 'postgres') fail(`unknown store "${store}" in BENCH_STORES (sqlite, postgres)`);
+}
+/** Run at the end, whatever happens (the PostgreSQL schemas of the run). */
+const cleanUps: (() => Promise<void>)[] = [];
 
 const goals = { get: 0.5, update: 0.3 };
 
@@ -273,22 +284,29 @@ async function startHello(tmp: string, key: Key): Promise<Target> {
   return { name: 'hello-world', port, server, workload: { action: 'GetMessageContact', contactIds, holds: [] }, beforeEach: async () => {} };
 }
 
-async function startRdcontacts(tmp: string, key: Key, logLevel: string): Promise<Target[]> {
+async function startRdcontacts(tmp: string, key: Key, store: string, logLevel: string): Promise<Target[]> {
   const port = await freePort();
-  const dir = join(tmp, `rdcontacts-${logLevel}`);
+  const label = `${store}, log ${logLevel}`;
+  const dir = join(tmp, `rdcontacts-${store}-${logLevel}`);
   mkdirSync(dir);
+  let databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
+  if (store === 'postgres') {
+    const schema = await freshSchema();
+    cleanUps.push(schema.drop);
+    databaseUrl = schema.url;
+  }
   const server = startChild({
-    name: `rdcontacts (log ${logLevel})`,
+    name: `rdcontacts (${label})`,
     port,
     cwd: serverRoot,
     args: [
-      ...nodeArgs(`rdcontacts-${logLevel}`),
+      ...nodeArgs(`rdcontacts-${store}-${logLevel}`),
       'bin/rdcontacts.js',
       'serve',
       '--port',
       String(port),
       '--database',
-      `sqlite:${join(dir, 'bench.db')}`,
+      databaseUrl,
       '--throttle',
       'off',
       '--max-contacts',
@@ -342,11 +360,11 @@ async function startRdcontacts(tmp: string, key: Key, logLevel: string): Promise
     const targets: Target[] = [];
     if (actions.has('get')) {
       const workload: Workload = { action: 'GetMessageContact', contactIds, holds };
-      targets.push({ name: `Get (log ${logLevel})`, port, server, workload, beforeEach: async () => {} });
+      targets.push({ name: `Get (${label})`, port, server, workload, beforeEach: async () => {} });
     }
     if (actions.has('update')) {
       const workload: Workload = { action: 'UpdateMessageContact', contactIds, holds };
-      targets.push({ name: `Update (log ${logLevel})`, port, server, workload, beforeEach: resync });
+      targets.push({ name: `Update (${label})`, port, server, workload, beforeEach: resync });
     }
     return targets;
   }
@@ -432,10 +450,15 @@ function report(hello: string, runs: Runs): boolean {
     const kind = name.startsWith('Get') ? 'get' : 'update';
     const perRound = measured.map((m, round) => okPerSecond(m) / okPerSecond(helloRuns[round]!));
     const ratio = median(perRound);
-    const met = ratio >= goals[kind];
-    allMet &&= met;
     const ratioName = name.replace(/^(\w+)/, '$1/hello');
     ratios[ratioName] = Math.round(ratio * 1000) / 1000;
+    // The goals are those of the embedded store (issue 2); PostgreSQL's figures are reported as they are.
+    if (name.includes('postgres')) {
+      ratioRows.push([ratioName, perRound.map((r) => fixed(r, 2)).join(' '), fixed(ratio, 2), '-', '-']);
+      continue;
+    }
+    const met = ratio >= goals[kind];
+    allMet &&= met;
     ratioRows.push([ratioName, perRound.map((r) => fixed(r, 2)).join(' '), fixed(ratio, 2), `≥ ${goals[kind]}`, met ? 'yes' : 'NO']);
   }
   process.stdout.write(`\n${table(ratioRows)}\n`);
@@ -497,7 +520,9 @@ async function main(): Promise<number> {
     log('starting the servers');
     const hello = await startHello(tmp, key);
     const targets: Target[] = [hello];
-    for (const level of logLevels) targets.push(...(await startRdcontacts(tmp, key, level)));
+    for (const store of stores) {
+      for (const level of logLevels) targets.push(...(await startRdcontacts(tmp, key, store, level)));
+    }
 
     const runs: Runs = new Map(targets.map((t) => [t.name, []]));
     for (let round = 0; round < rounds; round++) {
@@ -514,6 +539,7 @@ async function main(): Promise<number> {
     return met || !strict ? 0 : 1;
   } finally {
     await stopAll();
+    for (const drop of cleanUps) await drop().catch(() => {});
     cleanUp();
   }
 }
