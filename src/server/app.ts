@@ -18,6 +18,7 @@ import { type ConfiguredTransports, createTransports, transportNames } from '../
 import type { Store } from '../store/store.js';
 import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
 import { MemoryReplayGuard } from '../wire/replay-guard.js';
+import { SharedReplayGuard } from './shared-replay-guard.js';
 import { errorEnvelope } from '../wire/render.js';
 import { replyWithError } from './error-reply.js';
 import { TokenBucketThrottle, noThrottle } from '../wire/throttle.js';
@@ -168,7 +169,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
   const authenticator = new Authenticator({
     credentials: credentialLookup(store),
-    replayGuard: new MemoryReplayGuard(() => signatureClock().getTime()),
+    // One SQLite process remembers nonces in memory; instances sharing a database, in it.
+    replayGuard: store.shared
+      ? new SharedReplayGuard(store.nonces, () => signatureClock().getTime(), (error) => app.log.error({ err: error }, 'nonce sweep failed'))
+      : new MemoryReplayGuard(() => signatureClock().getTime()),
     nowMs: () => signatureClock().getTime(),
     maxSkewSeconds: config.maxSkewSeconds,
   });

@@ -446,6 +446,35 @@ export class OutboxRepository {
   }
 }
 
+/** Signature nonces shared by the instances of one database. */
+export class NonceRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Records the nonce unless it is already recorded and not yet expired; true when it was recorded
+   * (first use, or reuse after expiry). One statement: two instances cannot both get true.
+   */
+  async remember(nonceKey: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
+    const row = await this.db
+      .insertInto('signature_nonces')
+      .values({ nonce_key: nonceKey, expires_at: expiresAtMs })
+      .onConflict((oc) =>
+        oc
+          .column('nonce_key')
+          .doUpdateSet({ expires_at: expiresAtMs })
+          .where('signature_nonces.expires_at', '<=', nowMs),
+      )
+      .returning('nonce_key')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Forgets the nonces whose window has passed. */
+  async sweep(nowMs: number): Promise<void> {
+    await this.db.deleteFrom('signature_nonces').where('expires_at', '<=', nowMs).execute();
+  }
+}
+
 export class AuditRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -575,6 +604,7 @@ export interface Repositories {
   tokens: VerificationTokenRepository;
   outbox: OutboxRepository;
   audit: AuditRepository;
+  nonces: NonceRepository;
   accessKeys: AccessKeyRepository;
   directory: DirectoryRepository;
   tree: TreeRepository;
@@ -590,6 +620,7 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     tokens: new VerificationTokenRepository(db, queries),
     outbox: new OutboxRepository(db),
     audit: new AuditRepository(db, queries),
+    nonces: new NonceRepository(db),
     accessKeys: new AccessKeyRepository(db, queries),
     directory: new DirectoryRepository(db),
     tree: new TreeRepository(db),

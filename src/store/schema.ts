@@ -218,6 +218,13 @@ export interface AuditEventsTable {
   created_at: string;
 }
 
+/** A signature nonce seen on some instance, until its request could no longer be valid. */
+export interface SignatureNoncesTable {
+  nonce_key: string;
+  /** Milliseconds since the epoch (a number: bigint columns come back as strings from pg). */
+  expires_at: number | string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   directories: DirectoriesTable;
@@ -228,6 +235,7 @@ export interface Database {
   verification_tokens: VerificationTokensTable;
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
+  signature_nonces: SignatureNoncesTable;
   folder_ancestors: FolderAncestorsTable;
   members: MembersTable;
   tags: TagsTable;

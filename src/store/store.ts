@@ -1,11 +1,16 @@
 /** The store: the one interface the domain and the wire reach persistence through. */
-import type { Kysely } from 'kysely';
+import { type Kysely, SqliteAdapter } from 'kysely';
 import { directAccessOf, openDatabase } from './database.js';
 import { CompiledQueries } from './compiled.js';
 import { type Repositories, repositories } from './repositories.js';
 import type { Database } from './schema.js';
 
 export interface Store extends Repositories {
+  /**
+   * Whether other processes may serve the same database (PostgreSQL): what one process keeps in
+   * memory (nonces, throttles) must then live in the database.
+   */
+  readonly shared: boolean;
   /** Runs `work` in one transaction: all of its writes land, or none do. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -15,6 +20,7 @@ export function storeOver(db: Kysely<Database>): Store {
   const queries = new CompiledQueries(directAccessOf(db));
   return {
     ...repositories(db, queries),
+    shared: !(db.getExecutor().adapter instanceof SqliteAdapter),
     transaction: (work) => queries.transaction(db, (tx) => work(repositories(tx, queries))),
     close: () => db.destroy(),
   };

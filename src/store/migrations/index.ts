@@ -4,12 +4,14 @@ import { core } from './0001-core.js';
 import { directory } from './0002-directory.js';
 import { writePath } from './0003-write-path.js';
 import { delivery } from './0004-delivery.js';
+import { signatureNonces } from './0005-signature-nonces.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_directory': directory,
   '0003_write_path': writePath,
   '0004_delivery': delivery,
+  '0005_signature_nonces': signatureNonces,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,27 @@
+/**
+ * Signature nonces kept in the database, for instances that share one (PostgreSQL): a nonce used
+ * on one instance is refused on every other within the replay window. One statement decides each
+ * nonce, so two instances receiving the same request at once cannot both accept it.
+ */
+import type { NonceRepository } from '../store/repositories.js';
+import type { ReplayGuard } from '../wire/replay-guard.js';
+
+export class SharedReplayGuard implements ReplayGuard {
+  private nextSweepMs = 0;
+
+  constructor(
+    private readonly nonces: Pick<NonceRepository, 'remember' | 'sweep'>,
+    private readonly nowMs: () => number = Date.now,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  async remember(nonceKey: string, expiresAtMs: number): Promise<boolean> {
+    const now = this.nowMs();
+    if (now >= this.nextSweepMs) {
+      // Every minute, whichever instance gets there: the table holds one window of nonces.
+      this.nextSweepMs = now + 60_000;
+      this.nonces.sweep(now).catch(this.onError);
+    }
+    return this.nonces.remember(nonceKey, expiresAtMs, now);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Two instances on one PostgreSQL database (two apps, each with its own store and connection
+ * pool): a signed request accepted by one is refused by the other within the replay window, also
+ * when both receive it at the same moment, and what one writes the other reads at once.
+ * Runs when the PostgreSQL pass runs (test/support/backends.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { resolveConfig } from '../../src/config.js';
+import { bootstrap } from '../../src/domain/organization.js';
+import { systemClock } from '../../src/domain/time.js';
+import { createApp } from '../../src/server/app.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { apiClient } from '../support/clients.js';
+import { backends } from '../support/backends.js';
+import { freshSchema } from '../support/pg-schemas.js';
+import { freePort } from '../support/ports.js';
+import { type RawResponse, type SigningKey, send, signAcs3, signRpc } from './raw-request.js';
+
+const codeOf = (response: RawResponse): string | undefined => (response.status === 200 ? undefined : response.json().Code);
+
+describe('several instances on one PostgreSQL database', { skip: !backends.some((b) => b.name === 'postgres') && 'no PostgreSQL pass' }, () => {
+  const instances: { app: FastifyInstance; store: Store; endpoint: string }[] = [];
+  let drop: () => Promise<void>;
+  let key: SigningKey;
+
+  before(async () => {
+    const schema = await freshSchema();
+    drop = schema.drop;
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore(schema.url);
+      const port = await freePort();
+      const config = resolveConfig({ port: String(port), throttle: 'off' }, {});
+      if (i === 0) {
+        const { createdKey } = await bootstrap(store, systemClock);
+        key = { accessKeyId: createdKey!.accessKeyId, accessKeySecret: createdKey!.accessKeySecret };
+      }
+      const app = createApp({ config, store, logger: false });
+      await app.listen({ host: '127.0.0.1', port });
+      instances.push({ app, store, endpoint: `127.0.0.1:${port}` });
+    }
+  });
+  after(async () => {
+    for (const { app, store } of instances) {
+      await app.close();
+      await store.close();
+    }
+    await drop?.();
+  });
+
+  test('a request accepted by one instance is refused by the other (RPC and ACS3)', async () => {
+    const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
+    const rpc = signRpc({ method: 'GET', key });
+    assert.equal((await send(a.endpoint, rpc)).status, 200);
+    assert.equal(codeOf(await send(b.endpoint, rpc)), 'SignatureNonceUsed');
+
+    // ACS3 signs the host header: signed for one instance, replayed against both.
+    const acs3 = signAcs3({ key, host: a.endpoint });
+    assert.equal((await send(b.endpoint, acs3)).status, 200);
+    assert.equal(codeOf(await send(a.endpoint, acs3)), 'SignatureNonceUsed');
+    assert.equal(codeOf(await send(b.endpoint, acs3)), 'SignatureNonceUsed');
+  });
+
+  test('the same request at both instances at once: exactly one accepts it', async () => {
+    for (let round = 0; round < 10; round++) {
+      const request = signRpc({ method: 'GET', key });
+      const answers = await Promise.all(instances.map((instance) => send(instance.endpoint, request)));
+      const codes = answers.map(codeOf).sort();
+      assert.deepEqual(codes, ['SignatureNonceUsed', undefined], `round ${round}`);
+    }
+  });
+
+  test('what one instance writes, the other reads at once', async () => {
+    const [a, b] = instances.map((instance) => apiClient('openapi-v3', instance.endpoint, { ...key, accountId: '', directoryId: '' }));
+    const id = (await a!.call('AddMessageContact', { Name: 'shared', EmailAddress: 'shared@example.com', Title: 'CEO', MessageTypes: ['FaultMessage'] }))
+      .Contact.ContactId as string;
+    assert.equal((await b!.call('GetMessageContact', { ContactId: id })).Contact.Name, 'shared');
+    await b!.call('UpdateMessageContact', { ContactId: id, Title: 'FinanceDirector' });
+    assert.equal((await a!.call('GetMessageContact', { ContactId: id })).Contact.Title, 'FinanceDirector');
+  });
+});
