@@ -59,6 +59,8 @@ export class BindingService {
     // Targets and the limit are checked inside the transaction, so a folder deleted meanwhile
     // cannot be bound.
     const existing = await this.store.transaction(async (tx) => {
+      // Quotas, limits and the tree are checked under the directory's lock (PostgreSQL: other instances).
+      await tx.locks.directory(tenant.directoryId);
       const kinds = new Map<string, BindingKind>();
       for (const id of memberIds) {
         const kind = await tx.bindings.resolveTarget(tenant.directoryId, id);

@@ -108,6 +108,8 @@ export class ContactService {
     const id = newContactId();
     try {
       await this.store.transaction(async (tx) => {
+        // Quotas, limits and the tree are checked under the directory's lock (PostgreSQL: other instances).
+        await tx.locks.directory(tenant.directoryId);
         if (await tx.contacts.nameTaken(tenant.directoryId, name)) throw new ApiError('InvalidParameter.Name.AlreadyUsed');
         if ((await tx.contacts.countVisible(tenant.directoryId)) >= this.rules.maxContactsPerDirectory) {
           throw new ApiError('LimitExceeded.Contacts');

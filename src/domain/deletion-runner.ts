@@ -141,6 +141,8 @@ export class DeletionRunner {
     const now = this.clock();
     const at = toStored(now);
     if (!(await tx.bindings.claimJob(job.contact_id, this.owner, at, this.leaseUntil(now)))) return; // lease lost
+    // Two jobs deciding accounts of one directory see each other's decisions (PostgreSQL: other instances).
+    await tx.locks.directory(job.directory_id);
     const contact = await tx.contacts.findById(job.contact_id);
     if (!contact || contact.lifecycle !== 'Deleting') {
       await tx.bindings.removeJob(job.contact_id);

@@ -76,6 +76,8 @@ export class VerificationService {
           } as const)
         : ({ channel: 'sms', sms: verificationSms(lang, { contactName: row.name, link }) } as const);
     await this.store.transaction(async (tx) => {
+      // Quotas, limits and the tree are checked under the directory's lock (PostgreSQL: other instances).
+      await tx.locks.directory(tenant.directoryId);
       const minuteAgo = toStored(addSeconds(now, -60));
       const dayAgo = toStored(addSeconds(now, -86_400));
       if (

@@ -2,7 +2,7 @@
  * The queries of rdcontacts, one class per aggregate, over any Kysely executor (the database or a
  * transaction). Every query here is dialect-neutral.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, SqliteAdapter, sql } from 'kysely';
 import { BindingRepository } from './binding-repositories.js';
 import { CompiledQueries, slot } from './compiled.js';
 import { RecipientQueries } from './recipient-queries.js';
@@ -446,6 +446,22 @@ export class OutboxRepository {
   }
 }
 
+/**
+ * Locks held until the end of the current transaction. On PostgreSQL an advisory lock per
+ * directory: the checks that count (quotas, send limits) or that look at the tree before writing
+ * (a binding to a folder being deleted) then see the writes of every other instance's transaction
+ * on the same directory. SQLite needs none: BEGIN IMMEDIATE already makes the writer the only one.
+ */
+export class LockRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async directory(directoryId: string): Promise<void> {
+    if (this.db.getExecutor().adapter instanceof SqliteAdapter) return;
+    if (!this.db.isTransaction) throw new Error('a directory lock is taken inside a transaction');
+    await sql`select pg_advisory_xact_lock(hashtext(${`directory:${directoryId}`}))`.execute(this.db);
+  }
+}
+
 /** Signature nonces shared by the instances of one database. */
 export class NonceRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -605,6 +621,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   audit: AuditRepository;
   nonces: NonceRepository;
+  locks: LockRepository;
   accessKeys: AccessKeyRepository;
   directory: DirectoryRepository;
   tree: TreeRepository;
@@ -621,6 +638,7 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     outbox: new OutboxRepository(db),
     audit: new AuditRepository(db, queries),
     nonces: new NonceRepository(db),
+    locks: new LockRepository(db),
     accessKeys: new AccessKeyRepository(db, queries),
     directory: new DirectoryRepository(db),
     tree: new TreeRepository(db),

@@ -19,6 +19,7 @@ import { freePort } from '../support/ports.js';
 import { type RawResponse, type SigningKey, send, signAcs3, signRpc } from './raw-request.js';
 
 const codeOf = (response: RawResponse): string | undefined => (response.status === 200 ? undefined : response.json().Code);
+const maxContacts = 6;
 
 describe('several instances on one PostgreSQL database', { skip: !backends.some((b) => b.name === 'postgres') && 'no PostgreSQL pass' }, () => {
   const instances: { app: FastifyInstance; store: Store; endpoint: string }[] = [];
@@ -31,7 +32,7 @@ describe('several instances on one PostgreSQL database', { skip: !backends.some(
     for (let i = 0; i < 2; i++) {
       const store = await openStore(schema.url);
       const port = await freePort();
-      const config = resolveConfig({ port: String(port), throttle: 'off' }, {});
+      const config = resolveConfig({ port: String(port), throttle: 'off', maxContacts: String(maxContacts) }, {});
       if (i === 0) {
         const { createdKey } = await bootstrap(store, systemClock);
         key = { accessKeyId: createdKey!.accessKeyId, accessKeySecret: createdKey!.accessKeySecret };
@@ -78,5 +79,26 @@ describe('several instances on one PostgreSQL database', { skip: !backends.some(
     assert.equal((await b!.call('GetMessageContact', { ContactId: id })).Contact.Name, 'shared');
     await b!.call('UpdateMessageContact', { ContactId: id, Title: 'FinanceDirector' });
     assert.equal((await a!.call('GetMessageContact', { ContactId: id })).Contact.Title, 'FinanceDirector');
+  });
+
+  test('the contact quota holds across instances: concurrent adds on both never go past it', async () => {
+    const clients = instances.map((instance) => apiClient('openapi-v3', instance.endpoint, { ...key, accountId: '', directoryId: '' }));
+    const before = (await clients[0]!.call('ListMessageContacts', {})).TotalCount as number;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        clients[i % 2]!.call('AddMessageContact', {
+          Name: `quota${String.fromCharCode(97 + i)}`,
+          EmailAddress: `quota${i}@example.com`,
+          Title: 'Other',
+          MessageTypes: ['FaultMessage'],
+        }),
+      ),
+    );
+    const added = outcomes.filter((o) => o.status === 'fulfilled').length;
+    assert.equal(added, maxContacts - before, 'exactly up to the quota');
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') assert.match(String(outcome.reason), /LimitExceeded\.Contacts/);
+    }
+    assert.equal((await clients[1]!.call('ListMessageContacts', {})).TotalCount, maxContacts);
   });
 });

@@ -167,6 +167,7 @@ export class DirectoryService {
     };
     try {
       await this.store.transaction(async (tx) => {
+        await tx.locks.directory(tenant.directoryId);
         const parent = await tx.tree.findFolder(tenant.directoryId, parentId);
         if (!parent) throw new ApiError('EntityNotExists.Folder');
         if (await tx.tree.childNameTaken(parentId, name)) throw new ApiError('InvalidParameter.Folder.Name.AlreadyUsed');
@@ -204,6 +205,7 @@ export class DirectoryService {
     const name = checkFolderName(newName);
     try {
       return await this.store.transaction(async (tx) => {
+        await tx.locks.directory(tenant.directoryId);
         const folder = await tx.tree.findFolder(tenant.directoryId, folderId);
         if (!folder) throw new ApiError('EntityNotExists.Folder');
         if (folder.name === name) return folder;
@@ -223,6 +225,7 @@ export class DirectoryService {
   async deleteFolder(tenant: Tenant, folderIdParam: string | undefined): Promise<void> {
     const folderId = this.checkNonRootFolderId(folderIdParam);
     await this.store.transaction(async (tx) => {
+      await tx.locks.directory(tenant.directoryId);
       const folder = await tx.tree.findFolder(tenant.directoryId, folderId);
       if (!folder) throw new ApiError('EntityNotExists.Folder');
       if (await tx.tree.hasSubfolders(folderId)) throw new ApiError('DeleteConflict.Folder.SubFolder');
@@ -306,6 +309,7 @@ export class DirectoryService {
     const now = toStored(this.clock());
     try {
       return await this.store.transaction(async (tx) => {
+        await tx.locks.directory(tenant.directoryId);
         if (!(await tx.tree.findFolder(tenant.directoryId, folderId))) throw new ApiError('EntityNotExists.Folder');
         if (
           input.payerAccountId !== undefined &&
@@ -384,6 +388,7 @@ export class DirectoryService {
     const now = toStored(this.clock());
     try {
       return await this.store.transaction(async (tx) => {
+        await tx.locks.directory(tenant.directoryId);
         const row = await tx.tree.findLiveMember(tenant.directoryId, accountId);
         if (!row) throw new ApiError('EntityNotExists.Account');
         let changes: Partial<MemberRow>;
@@ -460,6 +465,7 @@ export class DirectoryService {
     );
     const now = toStored(this.clock());
     await this.store.transaction(async (tx) => {
+      await tx.locks.directory(tenant.directoryId);
       const row = await tx.tree.findLiveMember(tenant.directoryId, accountId);
       if (!row) throw new ApiError('EntityNotExists.Account');
       if (!(await tx.tree.findFolder(tenant.directoryId, destinationId))) throw new ApiError('EntityNotExists.Folder');
@@ -478,6 +484,7 @@ export class DirectoryService {
     const accountId = this.checkAccountId(accountIdParam);
     const now = toStored(this.clock());
     await this.store.transaction(async (tx) => {
+      await tx.locks.directory(tenant.directoryId);
       const row = await tx.tree.findLiveMember(tenant.directoryId, accountId);
       if (!row) throw new ApiError('EntityNotExists.Account');
       if (row.type !== 'CloudAccount') throw new ApiError('AccountTypeOrStatusMismatch');
