@@ -114,8 +114,11 @@ export class BindingService {
   /** Deleting (with the failures so far), Failed (until the next delete), or no status when never deleted. */
   async deletionStatus(tenant: Tenant, contactIdParam: string | undefined): Promise<DeletionStatusReport> {
     const contactId = checkContactId(contactIdParam);
-    await this.contacts.load(tenant, contactId);
+    // The job first, then the contact: a job that finishes between the two reads (on PostgreSQL each
+    // read sees the latest commits) then shows as a contact that no longer exists, never as a
+    // contact with no deletion status.
     const job = await this.store.bindings.findJob(contactId);
+    await this.contacts.load(tenant, contactId);
     if (!job) return { contactId, failures: [] };
     const failed = await this.store.bindings.listProgress(contactId, 'Failed');
     return {
