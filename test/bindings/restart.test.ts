@@ -17,6 +17,7 @@ import { type ApiClient, apiClient, failure } from '../support/clients.js';
 import type { Credentials } from '../support/server.js';
 import { addFolder, addMember, rootFolderOf } from '../support/tree-fixtures.js';
 import { confirmLink } from '../support/verification-links.js';
+import { until } from '../support/until.js';
 
 const accounts = 40;
 const running: ServeProcess[] = [];
@@ -30,16 +31,6 @@ async function serve(cwd: string, databaseUrl: string, port: number, extra: stri
   const server = await ServeProcess.start(['--database', databaseUrl, '--port', String(port), '--throttle', 'off', ...extra], { cwd });
   running.push(server);
   return server;
-}
-
-/** Bounded polling of a condition on the database file (read-only connection). */
-async function until<T>(what: string, read: () => T | undefined, attempts = 2000): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const value = read();
-    if (value !== undefined) return value;
-    await delay(5);
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 test('a deletion job killed with SIGKILL mid-way resumes on the next start; every account processed exactly once', async () => {

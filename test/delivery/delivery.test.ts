@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { type Config, resolveConfig } from '../../src/config.js';
 import { type ApiClient, type Body, apiClient } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { confirmLink, openLink } from '../support/verification-links.js';
+import { until } from '../support/until.js';
 
 const sender = 'noreply@rdcontacts.example';
 
@@ -29,17 +29,6 @@ function smtpDelivery(port: number, overrides: Partial<Config['delivery']> = {})
     attempts: 4,
     ...overrides,
   };
-}
-
-/** Waits for a condition on the store, polling it; fails with `what` after `timeoutMs`. */
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await delay(10);
-  }
 }
 
 for (const backend of backends) {

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { ServeProcess, freePort, removeTempDirs, tempDir } from '../cli/helpers.js';
 import { type ApiClient, apiClient } from '../support/clients.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { until } from '../support/until.js';
 
 const messages = 12;
 const running: ServeProcess[] = [];
@@ -22,16 +22,6 @@ after(async () => {
   await sink?.close();
   await removeTempDirs();
 });
-
-/** Bounded polling of a condition. */
-async function until<T>(what: string, read: () => T | undefined, attempts = 2000): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const value = read();
-    if (value !== undefined) return value;
-    await delay(5);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 test('emails queued when the service is killed with SIGKILL are sent after the restart, each exactly once', async () => {
   sink = await startSmtpSink();

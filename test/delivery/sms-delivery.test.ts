@@ -6,24 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { type Config, resolveConfig } from '../../src/config.js';
 import { type ApiClient, type Body, apiClient } from '../support/clients.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { type AliyunSmsEndpoint, type WebhookReceiver, startAliyunSmsEndpoint, startWebhookReceiver } from '../support/sms-endpoints.js';
 import { confirmLink } from '../support/verification-links.js';
+import { until } from '../support/until.js';
 
 const fastRetries = { retryBaseMs: 20, retryMaxMs: 100, attempts: 3 };
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await delay(10);
-  }
-}
 
 /** A server whose SMS go through `sms`, and what the tests do with it. */
 function harness() {

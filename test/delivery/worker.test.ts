@@ -19,16 +19,7 @@ import { systemClock, toStored } from '../../src/domain/time.js';
 import { createTransports } from '../../src/delivery/transports/index.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
-
-async function until<T>(what: string, read: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await delay(10);
-  }
-}
+import { until } from '../support/until.js';
 
 describe('delivery worker under failure', () => {
   let sink: SmtpSink;
