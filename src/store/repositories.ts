@@ -2,7 +2,8 @@
  * The queries of rdcontacts, one class per aggregate, over any Kysely executor (the database or a
  * transaction). Every query here is dialect-neutral.
  */
-import { type Insertable, type Kysely, type Selectable, SqliteAdapter, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { isSqlite } from './dialect.js';
 import { BindingRepository } from './binding-repositories.js';
 import { CompiledQueries, slot } from './compiled.js';
 import { RecipientQueries } from './recipient-queries.js';
@@ -456,7 +457,7 @@ export class LockRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async directory(directoryId: string): Promise<void> {
-    if (this.db.getExecutor().adapter instanceof SqliteAdapter) return;
+    if (isSqlite(this.db)) return;
     if (!this.db.isTransaction) throw new Error('a directory lock is taken inside a transaction');
     await sql`select pg_advisory_xact_lock(hashtext(${`directory:${directoryId}`}))`.execute(this.db);
   }

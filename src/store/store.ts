@@ -1,5 +1,6 @@
 /** The store: the one interface the domain and the wire reach persistence through. */
-import { type Kysely, SqliteAdapter } from 'kysely';
+import type { Kysely } from 'kysely';
+import { isSqlite } from './dialect.js';
 import { directAccessOf, openDatabase } from './database.js';
 import { CompiledQueries } from './compiled.js';
 import { type Repositories, repositories } from './repositories.js';
@@ -20,7 +21,7 @@ export function storeOver(db: Kysely<Database>): Store {
   const queries = new CompiledQueries(directAccessOf(db));
   return {
     ...repositories(db, queries),
-    shared: !(db.getExecutor().adapter instanceof SqliteAdapter),
+    shared: !isSqlite(db),
     transaction: (work) => queries.transaction(db, (tx) => work(repositories(tx, queries))),
     close: () => db.destroy(),
   };

@@ -11,9 +11,8 @@
  * Measured on SQLite (one contact update with two message types and its audit event): 7 pages and
  * ~110 µs per commit before, 3 pages and ~45 µs after.
  */
-import { type Kysely, type Migration, SqliteAdapter, sql } from 'kysely';
-
-const isSqlite = (db: Kysely<any>) => db.getExecutor().adapter instanceof SqliteAdapter;
+import { type Kysely, type Migration, sql } from 'kysely';
+import { isSqlite } from '../dialect.js';
 
 export const writePath: Migration = {
   async up(db: Kysely<any>) {

@@ -3,7 +3,8 @@
  * channel; a worker sends it and records every attempt on the row. Rows of the `outbox` transport
  * are only stored (status Stored), as before.
  */
-import { type Kysely, type Migration, SqliteAdapter } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { isSqlite } from '../dialect.js';
 
 export const delivery: Migration = {
   async up(db: Kysely<any>) {
@@ -27,7 +28,7 @@ export const delivery: Migration = {
     // Delivery IDs (`d-` and a UUID) are longer than the 32 characters 0001 gave the column, and a
     // notification's subject is the caller's 256 characters behind a prefix of the template; SQLite
     // does not enforce lengths (and cannot alter a column), the others must be told.
-    if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
+    if (!isSqlite(db)) {
       await db.schema.alterTable('outbox').alterColumn('id', (c) => c.setDataType('varchar(40)')).execute();
       await db.schema.alterTable('outbox').alterColumn('subject', (c) => c.setDataType('text')).execute();
     }
