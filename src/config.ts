@@ -1,37 +1,19 @@
 /** Service configuration: defaults, overridden by environment variables, overridden by flags. */
 import { type Language, isLanguage, languages } from './delivery/language.js';
+// Types only: the transports' libraries are loaded when a transport is made, not with the configuration.
+import type { AliyunSmsSettings } from './delivery/transports/aliyun.js';
+import type { SmtpSettings } from './delivery/transports/smtp.js';
+import type { WebhookSmsSettings } from './delivery/transports/webhook.js';
 
-export interface SmtpConfig {
-  host: string;
-  port: number;
-  /** `tls`: implicit TLS; `starttls`: STARTTLS required; `none`: plain. */
-  security: 'starttls' | 'tls' | 'none';
-  user?: string;
-  password?: string;
-  from: string;
-  fromName?: string;
-  /** PEM file of CAs to trust besides the system's. */
-  caFile?: string;
-  timeoutMs: number;
-}
+/** What the smtp transport takes, but its connection count (the worker's concurrency). */
+export type SmtpConfig = Omit<SmtpSettings, 'maxConnections'>;
 
 export type EmailDelivery = { transport: 'outbox' } | { transport: 'smtp'; smtp: SmtpConfig };
 export type SmsDelivery =
   | { transport: 'outbox' }
-  | { transport: 'webhook'; webhook: { url: string; secret: string; timeoutMs: number } }
-  | {
-      transport: 'aliyun';
-      aliyun: {
-        accessKeyId: string;
-        accessKeySecret: string;
-        signName: string;
-        /** The template of every SMS, unless `templateCodes` names one for its kind. */
-        templateCode: string;
-        templateCodes: Partial<Record<SmsKind, string>>;
-        endpoint: string;
-        timeoutMs: number;
-      };
-    };
+  | { transport: 'webhook'; webhook: WebhookSmsSettings }
+  /** `templateCode` is the template of every SMS, unless `templateCodes` names one for its kind. */
+  | { transport: 'aliyun'; aliyun: AliyunSmsSettings & { templateCodes: Partial<Record<SmsKind, string>> } };
 
 /** The kinds of messages, each of which may have its own SMS template. */
 export const smsKinds = ['verification', 'test', 'notification'] as const;
