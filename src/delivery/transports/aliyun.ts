@@ -11,6 +11,7 @@ import DysmsapiModule, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { splitPhoneNumber } from '../phone.js';
 import { type Accepted, DeliveryError, type OutgoingSms, type SmsTransport } from '../transport.js';
+import { oneLine } from './one-line.js';
 
 export interface AliyunSmsSettings {
   accessKeyId: string;
@@ -125,9 +126,7 @@ function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 function detail(message: string | undefined): string {
-  if (!message) return '';
-  const line = message.replace(/\s+/g, ' ').trim();
-  return `: ${line.length > 160 ? `${line.slice(0, 159)}…` : line}`;
+  return message ? `: ${oneLine(message, 160)}` : '';
 }
 
 /** `dysmsapi.aliyuncs.com` → HTTPS to that host; `http://127.0.0.1:8080` → HTTP to 127.0.0.1:8080. */

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import { createTransport } from 'nodemailer';
 import { type Accepted, DeliveryError, type EmailTransport, type OutgoingEmail } from '../transport.js';
+import { oneLine } from './one-line.js';
 
 export interface SmtpSettings {
   host: string;
@@ -122,7 +123,7 @@ const timeoutPhases: Record<string, string> = {
 };
 
 function describeFailure(error: SmtpFailure, where: string, timeoutMs: number, clean: (text: string) => string): string {
-  const reply = oneLine(clean(error.response ?? ''));
+  const reply = oneLine(clean(error.response ?? ''), 200);
   if (error.code === 'EAUTH') return `SMTP authentication failed at ${where}${reply ? `: ${reply}` : ''}`;
   if (error.code === 'ENOAUTH') return `SMTP server ${where} asks for credentials and none are set`;
   if (error.code === 'ETLS' && reply) return `SMTP server ${where} refused STARTTLS: ${reply}`;
@@ -151,13 +152,8 @@ function describeFailure(error: SmtpFailure, where: string, timeoutMs: number, c
   if (error.originalCode && /^ERR_(SSL|TLS)_/.test(error.originalCode)) {
     return `TLS handshake with ${where} failed (${error.originalCode})`;
   }
-  const detail = oneLine(clean(error.message ?? 'unknown error'));
+  const detail = oneLine(clean(error.message ?? 'unknown error'), 200);
   return `SMTP ${error.code ?? 'error'}${error.originalCode ? `/${error.originalCode}` : ''} at ${where}: ${detail}`;
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 /** A relay could echo what it was sent: the password never reaches a message, plain or encoded. */

@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { e164 } from '../phone.js';
 import { type Accepted, DeliveryError, type OutgoingSms, type SmsTransport } from '../transport.js';
+import { oneLine } from './one-line.js';
 
 export interface WebhookSmsSettings {
   url: string;
@@ -55,7 +56,7 @@ export function createWebhookSmsTransport(settings: WebhookSmsSettings): SmsTran
       if (response.status >= 200 && response.status < 300) return accepted(answer);
       const status = response.status;
       const temporary = status >= 500 || status === 408 || status === 429;
-      const excerpt = oneLine(answer);
+      const excerpt = oneLine(answer, 120);
       throw new DeliveryError(`webhook ${host} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`, temporary);
     },
     async close(): Promise<void> {},
@@ -84,11 +85,6 @@ function describeNetworkFailure(caught: unknown, host: string, timeoutMs: number
   if (code === 'ECONNREFUSED') return `connection refused ${host}`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${host}`;
   // Without a code, fetch's own reason, e.g. `bad port` (fetch refuses ports such as 25 or 6000).
-  const reason = code ?? (error?.cause?.message ? oneLine(error.cause.message) : undefined);
+  const reason = code ?? (error?.cause?.message ? oneLine(error.cause.message, 120) : undefined);
   return `webhook ${host} unreachable${reason ? ` (${reason})` : ''}`;
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
