@@ -19,6 +19,7 @@ import type { Store } from '../store/store.js';
 import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
 import { MemoryReplayGuard } from '../wire/replay-guard.js';
 import { SharedReplayGuard } from './shared-replay-guard.js';
+import { SharedThrottle } from './shared-throttle.js';
 import { errorEnvelope } from '../wire/render.js';
 import { replyWithError } from './error-reply.js';
 import { TokenBucketThrottle, noThrottle } from '../wire/throttle.js';
@@ -176,7 +177,13 @@ export function createApp(options: AppOptions): FastifyInstance {
     nowMs: () => signatureClock().getTime(),
     maxSkewSeconds: config.maxSkewSeconds,
   });
-  const throttle = config.throttlePerSecond > 0 ? new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime()) : noThrottle;
+  // Likewise throttling: counted in memory by one SQLite process, in the database by instances.
+  const throttle =
+    config.throttlePerSecond === 0
+      ? noThrottle
+      : store.shared
+        ? new SharedThrottle(store.throttles, config.throttlePerSecond, () => signatureClock().getTime(), (error) => app.log.error({ err: error }, 'throttle sweep failed'))
+        : new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime());
 
   registerRpcEndpoint(app, { authenticator, throttle, services, maxQueryBytes: config.maxQueryBytes });
   registerVerifyPages(app, services.verification, config.language);

@@ -78,7 +78,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       });
       accessKeyId = caller.accessKeyId;
       if (!caller.directoryId) throw new ApiError('InvalidAccessKeyId.NotFound');
-      const waitMs = options.throttle.take(`${caller.accountId}\n${action.name}`);
+      const waitMs = await options.throttle.take(`${caller.accountId}\n${action.name}`);
       if (waitMs > 0) throw new ApiError('Throttling.User', { 'x-acs-retry-after': String(waitMs) });
 
       const values = coerceParams(action.params, params);

@@ -492,6 +492,43 @@ export class NonceRepository {
   }
 }
 
+/**
+ * Throttling counters shared by the instances of one database: a generic cell rate algorithm
+ * (GCRA), the token bucket written as one time per bucket, so that one statement decides a call.
+ */
+export class ThrottleRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Takes one call from the bucket: each call moves its time `intervalMs` on, and a call is on time
+   * while the bucket's time is at most `burstMs` ahead of now (a bucket of burstMs / intervalMs + 1
+   * calls). Returns 0 when the call is taken, else the milliseconds until one would be.
+   */
+  async take(bucketKey: string, nowMs: number, intervalMs: number, burstMs: number): Promise<number> {
+    const now = sql<number>`cast(${nowMs} as double precision)`;
+    const from = sql<number>`case when throttle_buckets.ready_at > ${now} then throttle_buckets.ready_at else ${now} end`;
+    const taken = await this.db
+      .insertInto('throttle_buckets')
+      .values({ bucket_key: bucketKey, ready_at: nowMs + intervalMs })
+      .onConflict((oc) =>
+        oc
+          .column('bucket_key')
+          .doUpdateSet({ ready_at: sql<number>`${from} + cast(${intervalMs} as double precision)` })
+          .where(sql<boolean>`${from} - ${now} <= cast(${burstMs} as double precision)`),
+      )
+      .returning('ready_at')
+      .executeTakeFirst();
+    if (taken !== undefined) return 0;
+    const bucket = await this.db.selectFrom('throttle_buckets').select('ready_at').where('bucket_key', '=', bucketKey).executeTakeFirst();
+    return Math.max(1, Math.ceil(Number(bucket?.ready_at ?? nowMs) - nowMs - burstMs));
+  }
+
+  /** Forgets the buckets that are full again (as good as no row). */
+  async sweep(nowMs: number): Promise<void> {
+    await this.db.deleteFrom('throttle_buckets').where('ready_at', '<=', nowMs).execute();
+  }
+}
+
 export class AuditRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -622,6 +659,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   audit: AuditRepository;
   nonces: NonceRepository;
+  throttles: ThrottleRepository;
   locks: LockRepository;
   accessKeys: AccessKeyRepository;
   directory: DirectoryRepository;
@@ -639,6 +677,7 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     outbox: new OutboxRepository(db),
     audit: new AuditRepository(db, queries),
     nonces: new NonceRepository(db),
+    throttles: new ThrottleRepository(db),
     locks: new LockRepository(db),
     accessKeys: new AccessKeyRepository(db, queries),
     directory: new DirectoryRepository(db),

@@ -225,6 +225,13 @@ export interface SignatureNoncesTable {
   expires_at: number | string;
 }
 
+/** Calls per second of one account and action, counted across instances (GCRA). */
+export interface ThrottleBucketsTable {
+  bucket_key: string;
+  /** Milliseconds since the epoch, fractional: the next call is on time from this moment on. */
+  ready_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   directories: DirectoriesTable;
@@ -236,6 +243,7 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
   signature_nonces: SignatureNoncesTable;
+  throttle_buckets: ThrottleBucketsTable;
   folder_ancestors: FolderAncestorsTable;
   members: MembersTable;
   tags: TagsTable;

@@ -2,9 +2,10 @@
 
 export interface Throttle {
   /** Takes one call; returns 0 when allowed, else the milliseconds until the next call is. */
-  take(key: string): number;
+  take(key: string): number | Promise<number>;
 }
 
+/** One process's memory: a bucket of `callsPerSecond` calls per key. */
 export class TokenBucketThrottle implements Throttle {
   private readonly buckets = new Map<string, { tokens: number; updatedMs: number }>();
 

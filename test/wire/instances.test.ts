@@ -1,7 +1,8 @@
 /**
  * Two instances on one PostgreSQL database (two apps, each with its own store and connection
  * pool): a signed request accepted by one is refused by the other within the replay window, also
- * when both receive it at the same moment, and what one writes the other reads at once.
+ * when both receive it at the same moment; what one writes the other reads at once; the contact
+ * quota, throttling and the verification send limits count across both.
  * Runs when the PostgreSQL pass runs (test/support/backends.ts).
  */
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { resolveConfig } from '../../src/config.js';
 import { bootstrap } from '../../src/domain/organization.js';
 import { systemClock } from '../../src/domain/time.js';
+import { TestClock } from '../support/test-clock.js';
 import { createApp } from '../../src/server/app.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { apiClient } from '../support/clients.js';
@@ -100,5 +102,52 @@ describe('several instances on one PostgreSQL database', { skip: !backends.some(
       if (outcome.status === 'rejected') assert.match(String(outcome.reason), /LimitExceeded\.Contacts/);
     }
     assert.equal((await clients[1]!.call('ListMessageContacts', {})).TotalCount, maxContacts);
+  });
+
+  test('throttling counts across instances: two calls a second between both, not two each', async () => {
+    // Two more instances on the same database with throttling on, their time stopped so that
+    // buckets cannot refill during the test however slow the machine.
+    const clock = new TestClock();
+    clock.freeze();
+    const throttled: FastifyInstance[] = [];
+    try {
+      const endpoints: string[] = [];
+      for (const { store } of instances) {
+        const port = await freePort();
+        const config = resolveConfig({ port: String(port), throttle: '2' }, {});
+        const app = createApp({ config, store, clock: clock.now, signatureClock: clock.signatureNow, logger: false });
+        await app.listen({ host: '127.0.0.1', port });
+        throttled.push(app);
+        endpoints.push(`127.0.0.1:${port}`);
+      }
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 6; i++) codes.push(codeOf(await send(endpoints[i % 2]!, signRpc({ method: 'GET', key }))));
+      assert.deepEqual(codes, [undefined, undefined, 'Throttling.User', 'Throttling.User', 'Throttling.User', 'Throttling.User']);
+      // Another action has a bucket of its own, counted across instances too.
+      const someContact = (await send(instances[0]!.endpoint, signRpc({ method: 'GET', key }))).json().Contacts[0].ContactId as string;
+      const get = (endpoint: string) => send(endpoint, signRpc({ method: 'GET', key, action: 'GetMessageContact', params: { ContactId: someContact } }));
+      assert.deepEqual(
+        [codeOf(await get(endpoints[1]!)), codeOf(await get(endpoints[0]!)), codeOf(await get(endpoints[1]!))],
+        [undefined, undefined, 'Throttling.User'],
+      );
+    } finally {
+      for (const app of throttled) await app.close();
+    }
+  });
+
+  test('the verification send limit counts across instances: 10 a minute to one address', async () => {
+    const clients = instances.map((instance) => apiClient('openapi-v3', instance.endpoint, { ...key, accountId: '', directoryId: '' }));
+    const contact = (await clients[0]!.call('ListMessageContacts', {})).Contacts[0] as { ContactId: string; EmailAddress: string };
+    // One after another, alternating: each instance sees 7 sends, the address gets 10.
+    const outcomes: PromiseSettledResult<unknown>[] = [];
+    for (let i = 0; i < 14; i++) {
+      const call = clients[i % 2]!.call('SendEmailVerificationForMessageContact', { ContactId: contact.ContactId, EmailAddress: contact.EmailAddress });
+      outcomes.push(...(await Promise.allSettled([call])));
+    }
+    const sent = outcomes.filter((o) => o.status === 'fulfilled').length;
+    assert.equal(sent, 10, 'exactly the limit, though each instance saw only 7');
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') assert.match(String(outcome.reason), /SendValidateCodeExceedsLimitForAccount/);
+    }
   });
 });

@@ -8,6 +8,7 @@ import OpenApiModule, * as OpenApiTypes from '@alicloud/openapi-client';
 import * as TeaUtil from '@alicloud/tea-util';
 import { XMLParser } from 'fast-xml-parser';
 import { apiClient, clientNames, failure, rpcParams } from '../support/clients.js';
+import { backends } from '../support/backends.js';
 import { type Credentials, type TestServer, startServer } from '../support/server.js';
 import { type RawResponse, encodeParams, send, sendBytes, signAcs3, signRpc, signRpcParams } from './raw-request.js';
 
@@ -261,11 +262,12 @@ describe('protocol', () => {
     });
   });
 
-  describe('throttling', () => {
+  // On PostgreSQL the buckets live in the database (shared by instances), on SQLite in memory.
+  for (const backend of backends) describe(`throttling (${backend.name})`, () => {
     let throttled: TestServer;
     let throttledContact: string;
     before(async () => {
-      throttled = await startServer({ config: { throttlePerSecond: 2 } });
+      throttled = await startServer({ backend, config: { throttlePerSecond: 2 } });
       const added = await apiClient('pop-post', throttled.endpoint, throttled.credentials).call('AddMessageContact', newContact('Throttle'));
       throttledContact = added.Contact.ContactId;
       // Stop the server's time so buckets cannot refill between calls, however slow the machine.

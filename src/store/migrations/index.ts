@@ -5,6 +5,7 @@ import { directory } from './0002-directory.js';
 import { writePath } from './0003-write-path.js';
 import { delivery } from './0004-delivery.js';
 import { signatureNonces } from './0005-signature-nonces.js';
+import { throttleBuckets } from './0006-throttle-buckets.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_write_path': writePath,
   '0004_delivery': delivery,
   '0005_signature_nonces': signatureNonces,
+  '0006_throttle_buckets': throttleBuckets,
 };
 
 export const migrationProvider: MigrationProvider = {
