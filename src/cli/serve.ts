@@ -36,6 +36,7 @@ export function serveCommand(): Command {
       throw new CliError(`the delivery transports cannot be set up: ${(error as Error).message}`);
     }
     const store = await openStore(config.databaseUrl);
+    const { newer } = await store.schemaStatus();
     let booted: BootstrapResult;
     try {
       booted = await bootstrap(store, systemClock, config.bootstrapKey);
@@ -88,6 +89,9 @@ export function serveCommand(): Command {
       { directory: account.directoryId, account: account.accountId, database: redactUrl(config.databaseUrl) },
       'rdcontacts ready',
     );
+    if (newer.length > 0) {
+      app.log.warn({ migrations: newer }, 'the database was migrated by a newer release; running on it as it is');
+    }
   });
 }
 

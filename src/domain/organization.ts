@@ -110,6 +110,15 @@ export async function bootstrap(
   clock: Clock,
   given?: { accessKeyId: string; accessKeySecret: string },
 ): Promise<BootstrapResult> {
+  // Instances starting together on an empty database create one account and one key between them.
+  return store.exclusively('bootstrap', () => bootstrapAlone(store, clock, given));
+}
+
+async function bootstrapAlone(
+  store: Store,
+  clock: Clock,
+  given?: { accessKeyId: string; accessKeySecret: string },
+): Promise<BootstrapResult> {
   const existing = (await listManagementAccounts(store))[0];
   const account = existing ?? (await createManagementAccount(store, clock));
   if (given) {

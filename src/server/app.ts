@@ -187,13 +187,17 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   registerRpcEndpoint(app, { authenticator, throttle, services, maxQueryBytes: config.maxQueryBytes });
   registerVerifyPages(app, services.verification, config.language);
+  // Health for a load balancer or an orchestrator: the process answers (healthz); the database
+  // answers and holds every migration this build needs (readyz).
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', async (request, reply) => {
     try {
-      await store.directory.listManagementAccounts();
+      const { pending } = await store.schemaStatus();
+      if (pending.length > 0) return reply.code(503).send({ status: 'unavailable', reason: 'migrations pending', pending });
       return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable' });
+    } catch (error) {
+      request.log.warn({ err: error }, 'readiness check: the database does not answer');
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
   return app;

@@ -2,7 +2,8 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type QueryResult, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type QueryResult, SqliteDialect, sql } from 'kysely';
+import { isSqlite } from './dialect.js';
 import type { Pool } from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -233,13 +234,69 @@ async function migrateUnderAdvisoryLock(pool: Pool, db: Kysely<Database>): Promi
   }
 }
 
+/** Where the database's schema stands against the migrations this build knows. */
+export interface SchemaStatus {
+  /** Migrations of this build not applied to the database yet (this build cannot run on it). */
+  pending: string[];
+  /**
+   * Migrations applied to the database that this build does not know: a newer release migrated
+   * it. This build runs on it as it is (migrations only ever add; see docs/deployment.md).
+   */
+  newer: string[];
+}
+
+/** Kysely's own table of applied migrations. */
+const migrationTable = 'kysely_migration';
+
+export async function schemaStatus(db: Kysely<any>): Promise<SchemaStatus> {
+  const known = Object.keys(await migrationProvider.getMigrations());
+  const exists = isSqlite(db)
+    ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = ${migrationTable}`.execute(db)
+    : await sql<{ name: string }>`select ${migrationTable} as name where to_regclass(current_schema() || '.' || ${migrationTable}) is not null`.execute(db);
+  const applied = exists.rows.length === 0 ? [] : (await db.selectFrom(migrationTable).select('name').execute()).map((row) => row.name as string);
+  return {
+    pending: known.filter((name) => !applied.includes(name)),
+    newer: applied.filter((name) => !known.includes(name)).sort(),
+  };
+}
+
+/**
+ * Brings the schema up to date. A database that a newer release already migrated is left as it
+ * is, so that an instance of the previous release can still start during a rolling upgrade (or
+ * a rollback); one that lacks migrations of this build and has others it does not know is refused.
+ */
 async function migrate(db: Kysely<Database>, migrationTableSchema?: string): Promise<void> {
+  const status = await schemaStatus(db);
+  if (status.newer.length > 0) {
+    if (status.pending.length === 0) return;
+    throw new Error(
+      `the database was migrated by another release (${status.newer.join(', ')}) and lacks migrations of this one ` +
+        `(${status.pending.join(', ')}); run the release that migrated it`,
+    );
+  }
   const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+}
+
+/**
+ * Runs `work` while holding a PostgreSQL advisory lock named `name` on a connection of its own
+ * (the work itself may use any connection): instances that do the same wait their turn. The lock
+ * goes with the connection if the process dies. SQLite serves one process: the work just runs.
+ */
+export async function exclusively<T>(db: Kysely<any>, name: string, work: () => Promise<T>): Promise<T> {
+  if (isSqlite(db)) return work();
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext(${name}))`.execute(connection);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${name}))`.execute(connection);
+    }
+  });
 }
 
 /**

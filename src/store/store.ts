@@ -1,7 +1,7 @@
 /** The store: the one interface the domain and the wire reach persistence through. */
 import type { Kysely } from 'kysely';
 import { isSqlite } from './dialect.js';
-import { directAccessOf, openDatabase } from './database.js';
+import { type SchemaStatus, directAccessOf, exclusively, openDatabase, schemaStatus } from './database.js';
 import { CompiledQueries } from './compiled.js';
 import { type Repositories, repositories } from './repositories.js';
 import type { Database } from './schema.js';
@@ -14,6 +14,13 @@ export interface Store extends Repositories {
   readonly shared: boolean;
   /** Runs `work` in one transaction: all of its writes land, or none do. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` while no other instance runs work under the same name (PostgreSQL: a session
+   * advisory lock), for what must happen once however many instances start together.
+   */
+  exclusively<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Where the schema stands against this build's migrations; throws when the database does not answer. */
+  schemaStatus(): Promise<SchemaStatus>;
   close(): Promise<void>;
 }
 
@@ -23,6 +30,8 @@ export function storeOver(db: Kysely<Database>): Store {
     ...repositories(db, queries),
     shared: !isSqlite(db),
     transaction: (work) => queries.transaction(db, (tx) => work(repositories(tx, queries))),
+    exclusively: (name, work) => exclusively(db, name, work),
+    schemaStatus: () => schemaStatus(db),
     close: () => db.destroy(),
   };
 }
