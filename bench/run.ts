@@ -23,9 +23,11 @@
  *
  * The server runs as `npm start` runs it: bin/rdcontacts.js over the compiled dist/ (`npm run bench`
  * builds it first), so CPU profiles point at real lines of the compiled files.
- *   BENCH_STORES       stores to measure rdcontacts on: "sqlite" (default), "postgres" or "sqlite,postgres";
- *                      postgres uses a fresh schema on RDC_TEST_POSTGRES_URL (default
- *                      postgres://root@127.0.0.1:5432/test), dropped at the end
+ *   BENCH_STORES       stores to measure rdcontacts on, comma-separated: "sqlite" (default), "postgres"
+ *                      (one instance) and "postgres-x3" (three instances on one database, the load spread
+ *                      evenly over them, as a load balancer would); each PostgreSQL target uses a fresh
+ *                      schema on RDC_TEST_POSTGRES_URL (default postgres://root@127.0.0.1:5432/test),
+ *                      dropped at the end
  *   BENCH_STRICT=1     exit 1 when a goal is missed
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -75,9 +77,12 @@ for (const level of logLevels) {
   if (!/^(fatal|error|warn|info|debug|trace|silent)$/.test(level)) fail(`unknown log level "${level}" in BENCH_LOG_LEVELS`);
 }
 
-const stores = (process.env.BENCH_STORES ?? 'sqlite').split(',').map((s) => s.trim()).filter(Boolean);
+/** How many instances serve each store setting. */
+const instancesOf = { sqlite: 1, postgres: 1, 'postgres-x3': 3 } as const;
+type StoreSetting = keyof typeof instancesOf;
+const stores = (process.env.BENCH_STORES ?? 'sqlite').split(',').map((s) => s.trim()).filter(Boolean) as StoreSetting[];
 for (const store of stores) {
-  if (store !== 'sqlite' && store !== 'postgres') fail(`unknown store "${store}" in BENCH_STORES (sqlite, postgres)`);
+  if (!(store in instancesOf)) fail(`unknown store "${store}" in BENCH_STORES (${Object.keys(instancesOf).join(', ')})`);
 }
 /** Run at the end, whatever happens (the PostgreSQL schemas of the run). */
 const cleanUps: (() => Promise<void>)[] = [];
@@ -142,9 +147,9 @@ interface Workload {
 
 interface Measured {
   target: string;
-  result: autocannon.Result;
+  result: LoadResult;
   errorCodes: Map<string, number>;
-  /** CPU seconds the server child used during the run (Linux /proc), if known. */
+  /** CPU seconds the server children used during the run (Linux /proc), if known. */
   serverCpuS: number | undefined;
   loadCpuS: number;
   wallS: number;
@@ -160,71 +165,92 @@ interface InFlight {
   variant: number;
 }
 
-async function load(
-  target: string,
-  port: number,
-  key: Key,
-  workload: Workload,
-  seconds: number,
-  server: Child | undefined,
-): Promise<Measured> {
-  const host = `127.0.0.1:${port}`;
+/** What one autocannon run reports that the bench reads, summed (or worst) over the instances. */
+type LoadResult = Pick<autocannon.Result, '2xx' | 'non2xx' | 'errors' | 'duration'> & {
+  requests: { total: number };
+  latency: { p50: number; p99: number };
+};
+
+async function load(target: Target, key: Key, seconds: number): Promise<Measured> {
   let nextSlot = 0;
   const errorCodes = new Map<string, number>();
-  const { action, contactIds, holds } = workload;
+  const { action, contactIds, holds } = target.workload;
 
-  const setupRequest = (request: autocannon.Request, context: object): autocannon.Request => {
-    const state = (request as unknown as { state: ConnectionState }).state;
-    if (state.slot === undefined) state.slot = nextSlot++;
-    const slot = state.slot % contactIds.length;
-    const contactId = contactIds[slot]!;
-    let query: Record<string, string>;
-    if (action === 'UpdateMessageContact') {
-      const variant = 1 - holds[slot]!;
-      query = { ContactId: contactId, ...variants[variant] };
-      (context as { sent?: InFlight }).sent = { slot, variant };
-    } else {
-      query = { ContactId: contactId };
-    }
-    const signed = signRequest(host, key, action, query);
-    return { ...request, method: signed.method, path: signed.path, headers: signed.headers };
+  /** The requests of one instance: signed for its host, each connection on a contact of its own. */
+  const requestsFor = (host: string): autocannon.Request => {
+    const setupRequest = (request: autocannon.Request, context: object): autocannon.Request => {
+      const state = (request as unknown as { state: ConnectionState }).state;
+      if (state.slot === undefined) state.slot = nextSlot++;
+      const slot = state.slot % contactIds.length;
+      const contactId = contactIds[slot]!;
+      let query: Record<string, string>;
+      if (action === 'UpdateMessageContact') {
+        const variant = 1 - holds[slot]!;
+        query = { ContactId: contactId, ...variants[variant] };
+        (context as { sent?: InFlight }).sent = { slot, variant };
+      } else {
+        query = { ContactId: contactId };
+      }
+      const signed = signRequest(host, key, action, query);
+      return { ...request, method: signed.method, path: signed.path, headers: signed.headers };
+    };
+
+    const onResponse = (status: number, body: string, context: object): void => {
+      const sent = (context as { sent?: InFlight }).sent;
+      if (status >= 200 && status < 300) {
+        if (sent) holds[sent.slot] = sent.variant;
+        return;
+      }
+      let code = `HTTP ${status}`;
+      try {
+        const parsed = JSON.parse(body) as { Code?: unknown };
+        if (typeof parsed.Code === 'string') code = `${status} ${parsed.Code}`;
+      } catch {
+        // not JSON
+      }
+      errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
+    };
+    return { method: 'POST', path: '/', state: {}, setupRequest, onResponse } as autocannon.Request;
   };
 
-  const onResponse = (status: number, body: string, context: object): void => {
-    const sent = (context as { sent?: InFlight }).sent;
-    if (status >= 200 && status < 300) {
-      if (sent) holds[sent.slot] = sent.variant;
-      return;
-    }
-    let code = `HTTP ${status}`;
-    try {
-      const parsed = JSON.parse(body) as { Code?: unknown };
-      if (typeof parsed.Code === 'string') code = `${status} ${parsed.Code}`;
-    } catch {
-      // not JSON
-    }
-    errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
-  };
-
-  const cpuBefore = cpuSeconds(server?.process.pid);
+  const pids = target.servers.map((server) => server.process.pid);
+  const cpuBefore = pids.map(cpuSeconds);
   const loadBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const result = await autocannon({
-    url: `http://${host}`,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 10,
-    requests: [{ method: 'POST', path: '/', state: {}, setupRequest, onResponse } as autocannon.Request],
-  });
+  // The connections spread evenly over the instances, as a load balancer would: one autocannon
+  // run per instance, all at once, in this process.
+  const results = await Promise.all(
+    target.servers.map((server, i) =>
+      autocannon({
+        url: `http://127.0.0.1:${server.port}`,
+        connections: Math.floor(connections / target.servers.length) + (i < connections % target.servers.length ? 1 : 0),
+        pipelining: 1,
+        duration: seconds,
+        timeout: 10,
+        requests: [requestsFor(`127.0.0.1:${server.port}`)],
+      }),
+    ),
+  );
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuAfter = cpuSeconds(server?.process.pid);
+  const cpuAfter = pids.map(cpuSeconds);
   const loadUsed = process.cpuUsage(loadBefore);
+  const sum = (value: (r: autocannon.Result) => number) => results.reduce((total, r) => total + value(r), 0);
+  const worst = (value: (r: autocannon.Result) => number) => Math.max(...results.map(value));
+  const result: LoadResult = {
+    '2xx': sum((r) => r['2xx']),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    duration: worst((r) => r.duration),
+    requests: { total: sum((r) => r.requests.total) },
+    // One instance: its own percentiles; several: the worst instance's (histograms are not merged).
+    latency: { p50: worst((r) => r.latency.p50), p99: worst((r) => r.latency.p99) },
+  };
+  const cpuKnown = cpuBefore.every((v) => v !== undefined) && cpuAfter.every((v) => v !== undefined);
   return {
-    target,
+    target: target.name,
     result,
     errorCodes,
-    serverCpuS: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined,
+    serverCpuS: cpuKnown ? cpuAfter.reduce((total, v, i) => total! + v! - cpuBefore[i]!, 0) : undefined,
     loadCpuS: (loadUsed.user + loadUsed.system) / 1e6,
     wallS,
   };
@@ -233,17 +259,19 @@ async function load(
 /** One thing to measure: a server, the requests it gets, and what to do before each run. */
 interface Target {
   name: string;
-  port: number;
   workload: Workload;
-  server: Child;
+  /** The instances serving it; the load is spread evenly over them. */
+  servers: Child[];
   beforeEach: () => Promise<void>;
 }
 
 async function measure(target: Target, key: Key, seconds: number, what: string): Promise<Measured> {
   await target.beforeEach();
   log(`  ${what} ${target.name} (${seconds} s, ${connections} connections)`);
-  const measured = await load(target.name, target.port, key, target.workload, seconds, target.server);
-  if (target.server.exited) throw new Error(`${target.server.name} exited during the run\n${logTail(target.server)}`);
+  const measured = await load(target, key, seconds);
+  for (const server of target.servers) {
+    if (server.exited) throw new Error(`${server.name} exited during the run\n${logTail(server)}`);
+  }
   return measured;
 }
 
@@ -281,45 +309,51 @@ async function startHello(tmp: string, key: Key): Promise<Target> {
   expect200(answer, 'hello-world with a signed request');
   // The same hook as the Get target: fake but well-formed contact IDs.
   const contactIds = Array.from({ length: connections }, (_, i) => `c-${String(i).padStart(16, '0')}`);
-  return { name: 'hello-world', port, server, workload: { action: 'GetMessageContact', contactIds, holds: [] }, beforeEach: async () => {} };
+  return { name: 'hello-world', servers: [server], workload: { action: 'GetMessageContact', contactIds, holds: [] }, beforeEach: async () => {} };
 }
 
-async function startRdcontacts(tmp: string, key: Key, store: string, logLevel: string): Promise<Target[]> {
-  const port = await freePort();
+async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLevel: string): Promise<Target[]> {
   const label = `${store}, log ${logLevel}`;
   const dir = join(tmp, `rdcontacts-${store}-${logLevel}`);
   mkdirSync(dir);
   let databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
-  if (store === 'postgres') {
+  if (store !== 'sqlite') {
     const schema = await freshSchema();
     cleanUps.push(schema.drop);
     databaseUrl = schema.url;
   }
-  const server = startChild({
-    name: `rdcontacts (${label})`,
-    port,
-    cwd: serverRoot,
-    args: [
-      ...nodeArgs(`rdcontacts-${store}-${logLevel}`),
-      'bin/rdcontacts.js',
-      'serve',
-      '--port',
-      String(port),
-      '--database',
-      databaseUrl,
-      '--throttle',
-      'off',
-      '--max-contacts',
-      String(connections + 10),
-      '--log-level',
-      logLevel,
-    ],
-    env: { RDC_ACCESS_KEY_ID: key.accessKeyId, RDC_ACCESS_KEY_SECRET: key.accessKeySecret },
-    logFile: join(dir, 'server.log'),
-  });
-  await waitUntilReady(server, '/healthz');
+  const startInstance = async (instance: number): Promise<Child> => {
+    const port = await freePort();
+    const name = instancesOf[store] === 1 ? `rdcontacts-${store}-${logLevel}` : `rdcontacts-${store}-${logLevel}-${instance + 1}`;
+    const server = startChild({
+      name: `rdcontacts (${label}${instancesOf[store] === 1 ? '' : `, instance ${instance + 1}`})`,
+      port,
+      cwd: serverRoot,
+      args: [
+        ...nodeArgs(name),
+        'bin/rdcontacts.js',
+        'serve',
+        '--port',
+        String(port),
+        '--database',
+        databaseUrl,
+        '--throttle',
+        'off',
+        '--max-contacts',
+        String(connections + 10),
+        '--log-level',
+        logLevel,
+      ],
+      env: { RDC_ACCESS_KEY_ID: key.accessKeyId, RDC_ACCESS_KEY_SECRET: key.accessKeySecret },
+      logFile: join(dir, `${name}.log`),
+    });
+    await waitUntilReady(server, '/readyz');
+    return server;
+  };
+  // All instances at once, as a deployment starts them: one migrates and bootstraps, the others wait.
+  const servers = await Promise.all(Array.from({ length: instancesOf[store] }, (_, i) => startInstance(i)));
+  const port = servers[0]!.port;
   {
-
     // Contacts, through the official client (ACS3): one per connection.
     const client = apiClient('openapi-v3', `127.0.0.1:${port}`, { ...key, accountId: '', directoryId: '' });
     const contactIds: string[] = [];
@@ -360,11 +394,11 @@ async function startRdcontacts(tmp: string, key: Key, store: string, logLevel: s
     const targets: Target[] = [];
     if (actions.has('get')) {
       const workload: Workload = { action: 'GetMessageContact', contactIds, holds };
-      targets.push({ name: `Get (${label})`, port, server, workload, beforeEach: async () => {} });
+      targets.push({ name: `Get (${label})`, servers, workload, beforeEach: async () => {} });
     }
     if (actions.has('update')) {
       const workload: Workload = { action: 'UpdateMessageContact', contactIds, holds };
-      targets.push({ name: `Update (${label})`, port, server, workload, beforeEach: resync });
+      targets.push({ name: `Update (${label})`, servers, workload, beforeEach: resync });
     }
     return targets;
   }

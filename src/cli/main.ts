@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { adminCommand } from './admin.js';
+import { backupCommand } from './backup.js';
 import { outboxCommand } from './outbox.js';
 import { CliError } from './output.js';
 import { serveCommand } from './serve.js';
@@ -13,6 +14,7 @@ export function program(): Command {
     .addCommand(serveCommand())
     .addCommand(adminCommand())
     .addCommand(outboxCommand())
+    .addCommand(backupCommand())
     .showHelpAfterError()
     .exitOverride();
 }
