@@ -55,6 +55,8 @@ export interface Config {
   deletionBatchSize: number;
   /** Pause between two steps of a deletion job (pacing), in milliseconds. */
   deletionStepDelayMs: number;
+  /** How long a deletion job's lease lasts without a step renewing it: how soon another instance takes over a dead one's job. */
+  deletionLeaseSeconds: number;
   maxQueryBytes: number;
   maxBodyBytes: number;
   maxHeaderBytes: number;
@@ -80,6 +82,7 @@ export const defaults = {
   maxSkewSeconds: 900,
   deletionBatchSize: 10,
   deletionStepDelayMs: 0,
+  deletionLeaseSeconds: 30,
   maxQueryBytes: 16 * 1024,
   maxBodyBytes: 64 * 1024,
   maxHeaderBytes: 16 * 1024,
@@ -114,6 +117,11 @@ export const settings = {
   sendsPerDay: { flag: '--sends-per-day <number>', env: 'RDC_SENDS_PER_DAY', help: 'verification messages per day per account' },
   deletionBatchSize: { flag: '--deletion-batch-size <number>', env: 'RDC_DELETION_BATCH_SIZE', help: 'member accounts a deletion job decides per transaction' },
   deletionStepDelay: { flag: '--deletion-step-delay <ms>', env: 'RDC_DELETION_STEP_DELAY', help: 'pause between two steps of a deletion job, milliseconds' },
+  deletionLease: {
+    flag: '--deletion-lease <seconds>',
+    env: 'RDC_DELETION_LEASE',
+    help: 'after this long without a step, a deletion job held by a vanished instance is taken over (default 30)',
+  },
   logLevel: { flag: '--log-level <level>', env: 'RDC_LOG_LEVEL', help: 'fatal, error, warn, info, debug or silent' },
   language: { flag: '--language <tag>', env: 'RDC_LANGUAGE', help: `language of messages and pages: ${languages.join(' or ')}` },
   emailTransport: { flag: '--email-transport <name>', env: 'RDC_EMAIL_TRANSPORT', help: 'outbox (store only) or smtp' },
@@ -172,6 +180,10 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
   if (Boolean(accessKeyId) !== Boolean(accessKeySecret)) {
     throw new ConfigError('set both RDC_ACCESS_KEY_ID and RDC_ACCESS_KEY_SECRET, or neither');
   }
+  const deletionStepDelayMs = integer('deletion-step-delay', pick('deletionStepDelay') ?? String(defaults.deletionStepDelayMs), 0);
+  const deletionLeaseSeconds = integer('deletion-lease', pick('deletionLease') ?? String(defaults.deletionLeaseSeconds), 1);
+  // Every step renews the lease; it must outlast the pause between two steps with room to spare.
+  if (deletionLeaseSeconds * 1000 < 2 * deletionStepDelayMs) throw new ConfigError('deletion-lease must be at least twice deletion-step-delay');
   return {
     host,
     port,
@@ -187,7 +199,8 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
     sendsPerDayPerAccount: integer('sends-per-day', pick('sendsPerDay') ?? String(defaults.sendsPerDayPerAccount), 1),
     maxSkewSeconds: defaults.maxSkewSeconds,
     deletionBatchSize: integer('deletion-batch-size', pick('deletionBatchSize') ?? String(defaults.deletionBatchSize), 1),
-    deletionStepDelayMs: integer('deletion-step-delay', pick('deletionStepDelay') ?? String(defaults.deletionStepDelayMs), 0),
+    deletionStepDelayMs,
+    deletionLeaseSeconds,
     maxQueryBytes: defaults.maxQueryBytes,
     maxBodyBytes: defaults.maxBodyBytes,
     maxHeaderBytes: defaults.maxHeaderBytes,

@@ -154,6 +154,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     {
       batchSize: config.deletionBatchSize,
       stepDelayMs: config.deletionStepDelayMs,
+      leaseSeconds: config.deletionLeaseSeconds,
       onError: (error) => app.log.error({ err: error }, 'deletion job step failed'),
       ...options.deletion,
     },

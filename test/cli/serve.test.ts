@@ -337,6 +337,7 @@ describe('rdcontacts serve', { concurrency: true }, () => {
       ['--sms-transport aliyun without keys', ['--sms-transport', 'aliyun', '--sms-aliyun-sign-name', 'x', '--sms-aliyun-template-code', 'SMS_1'], {}, /RDC_SMS_ALIYUN_ACCESS_KEY_ID/],
       ['--sms-aliyun-templates with an unknown kind', ['--sms-transport', 'aliyun', '--sms-aliyun-sign-name', 'x', '--sms-aliyun-template-code', 'SMS_1', '--sms-aliyun-templates', 'birthday=SMS_2'], { RDC_SMS_ALIYUN_ACCESS_KEY_ID: 'k', RDC_SMS_ALIYUN_ACCESS_KEY_SECRET: 's' }, /"birthday=SMS_2"/],
       ['--delivery-lease shorter than twice the timeout', ['--delivery-lease', '30', '--delivery-timeout', '20000'], {}, /delivery-lease must be at least twice/],
+      ['--deletion-lease shorter than twice the step delay', ['--deletion-lease', '1', '--deletion-step-delay', '600'], {}, /deletion-lease must be at least twice deletion-step-delay/],
       ['--delivery-timeout beyond ten minutes', ['--delivery-timeout', '2147483648'], {}, /delivery-timeout must be at most 600000/],
       ['--smtp-user without RDC_SMTP_PASSWORD', ['--email-transport', 'smtp', '--smtp-host', 'h', '--mail-from', 'a@example.com', '--smtp-user', 'mailer'], {}, /RDC_SMTP_PASSWORD is not set/],
       ['--sms-webhook-url with a password', ['--sms-transport', 'webhook', '--sms-webhook-url', 'https://u:hunter2@hooks.example/sms'], { RDC_SMS_WEBHOOK_SECRET: 's' }, /must not carry a user or password \(https:\/\/hooks\.example\)/],
