@@ -1,6 +1,6 @@
 /** Child server processes for the bench: start, wait until they answer, measure CPU, stop. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 export { freePort } from '../test/support/ports.js';
 
@@ -104,6 +104,33 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds used so far by every process of this machine named `name` (Linux /proc), by pid:
+ * a local PostgreSQL's backends, for instance. Processes that end between two readings take their
+ * time with them, so compare readings pid by pid.
+ */
+export function cpuSecondsByName(name: string): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    const used = cpuSeconds(Number(entry));
+    if (used !== undefined) seconds.set(Number(entry), used);
+  }
+  return seconds;
+}
+
+/** CPU seconds the processes of `after` used since `before` (a process new since then counts from zero). */
+export function cpuSecondsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, used] of after) total += used - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */

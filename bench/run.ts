@@ -21,6 +21,10 @@
  *   BENCH_RDCONTACTS_ROOT  another checkout to run the rdcontacts server from (A/B comparisons of a
  *                      change to src/); its node_modules and dist/ must be built. Default: this checkout.
  *
+ * Columns: server µs/req is the CPU time of the rdcontacts processes per answered request (all
+ * instances together); database µs/req that of every `postgres` process of this machine, for the
+ * PostgreSQL targets when the database runs here (it shares the cores with everything else).
+ *
  * The server runs as `npm start` runs it: bin/rdcontacts.js over the compiled dist/ (`npm run bench`
  * builds it first), so CPU profiles point at real lines of the compiled files.
  *   BENCH_STORES       stores to measure rdcontacts on, comma-separated: "sqlite" (default), "postgres"
@@ -38,7 +42,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { apiClient } from '../test/support/clients.js';
-import { type Child, cpuSeconds, freePort, killAllNow, logTail, startChild, stopAll, waitUntilReady } from './children.js';
+import { type Child, cpuSeconds, cpuSecondsBetween, cpuSecondsByName, freePort, killAllNow, logTail, startChild, stopAll, waitUntilReady } from './children.js';
 import { type Key, signRequest } from './sign.js';
 import { freshSchema } from '../test/support/pg-schemas.js';
 
@@ -149,6 +153,8 @@ interface Measured {
   target: string;
   result: LoadResult;
   errorCodes: Map<string, number>;
+  /** CPU seconds a PostgreSQL on this machine used during the run (its `postgres` processes), for PostgreSQL targets. */
+  databaseCpuS: number | undefined;
   /** CPU seconds the server children used during the run (Linux /proc), if known. */
   serverCpuS: number | undefined;
   loadCpuS: number;
@@ -214,6 +220,7 @@ async function load(target: Target, key: Key, seconds: number): Promise<Measured
   };
 
   const pids = target.servers.map((server) => server.process.pid);
+  const databaseBefore = target.usesPostgres ? cpuSecondsByName('postgres') : undefined;
   const cpuBefore = pids.map(cpuSeconds);
   const loadBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -233,6 +240,7 @@ async function load(target: Target, key: Key, seconds: number): Promise<Measured
   );
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuAfter = pids.map(cpuSeconds);
+  const databaseCpuS = databaseBefore && cpuSecondsBetween(databaseBefore, cpuSecondsByName('postgres'));
   const loadUsed = process.cpuUsage(loadBefore);
   const sum = (value: (r: autocannon.Result) => number) => results.reduce((total, r) => total + value(r), 0);
   const worst = (value: (r: autocannon.Result) => number) => Math.max(...results.map(value));
@@ -250,6 +258,7 @@ async function load(target: Target, key: Key, seconds: number): Promise<Measured
     target: target.name,
     result,
     errorCodes,
+    databaseCpuS,
     serverCpuS: cpuKnown ? cpuAfter.reduce((total, v, i) => total! + v! - cpuBefore[i]!, 0) : undefined,
     loadCpuS: (loadUsed.user + loadUsed.system) / 1e6,
     wallS,
@@ -262,6 +271,8 @@ interface Target {
   workload: Workload;
   /** The instances serving it; the load is spread evenly over them. */
   servers: Child[];
+  /** Whether it stores in PostgreSQL (whose CPU, when local, is then measured too). */
+  usesPostgres: boolean;
   beforeEach: () => Promise<void>;
 }
 
@@ -309,7 +320,7 @@ async function startHello(tmp: string, key: Key): Promise<Target> {
   expect200(answer, 'hello-world with a signed request');
   // The same hook as the Get target: fake but well-formed contact IDs.
   const contactIds = Array.from({ length: connections }, (_, i) => `c-${String(i).padStart(16, '0')}`);
-  return { name: 'hello-world', servers: [server], workload: { action: 'GetMessageContact', contactIds, holds: [] }, beforeEach: async () => {} };
+  return { name: 'hello-world', servers: [server], usesPostgres: false, workload: { action: 'GetMessageContact', contactIds, holds: [] }, beforeEach: async () => {} };
 }
 
 async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLevel: string): Promise<Target[]> {
@@ -394,11 +405,11 @@ async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLe
     const targets: Target[] = [];
     if (actions.has('get')) {
       const workload: Workload = { action: 'GetMessageContact', contactIds, holds };
-      targets.push({ name: `Get (${label})`, servers, workload, beforeEach: async () => {} });
+      targets.push({ name: `Get (${label})`, servers, usesPostgres: store !== 'sqlite', workload, beforeEach: async () => {} });
     }
     if (actions.has('update')) {
       const workload: Workload = { action: 'UpdateMessageContact', contactIds, holds };
-      targets.push({ name: `Update (${label})`, servers, workload, beforeEach: resync });
+      targets.push({ name: `Update (${label})`, servers, usesPostgres: store !== 'sqlite', workload, beforeEach: resync });
     }
     return targets;
   }
@@ -420,6 +431,9 @@ const loadCpuPercent = (m: Measured) => (m.loadCpuS / m.wallS) * 100;
 /** Server CPU time per answered request, in microseconds: the cost that does not depend on the load generator. */
 const serverCpuPerRequest = (m: Measured) =>
   m.serverCpuS === undefined || m.result.requests.total === 0 ? undefined : (m.serverCpuS * 1e6) / m.result.requests.total;
+/** PostgreSQL's CPU time per answered request, in microseconds, when it runs on this machine. */
+const databaseCpuPerRequest = (m: Measured) =>
+  m.databaseCpuS === undefined || m.result.requests.total === 0 ? undefined : (m.databaseCpuS * 1e6) / m.result.requests.total;
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -442,7 +456,7 @@ function median(values: number[]): number {
 type Runs = Map<string, Measured[]>;
 
 function report(hello: string, runs: Runs): boolean {
-  const rows = [['target', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU %', 'server µs/req', 'loadgen CPU %']];
+  const rows = [['target', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU %', 'server µs/req', 'database µs/req', 'loadgen CPU %']];
   for (const [name, measured] of runs) {
     const of = (value: (m: Measured) => number | undefined) => median(measured.map((m) => value(m) ?? Number.NaN));
     rows.push([
@@ -454,6 +468,7 @@ function report(hello: string, runs: Runs): boolean {
       String(measured.reduce((sum, m) => sum + m.result.errors, 0)),
       fixed(of(serverCpuPercent)),
       fixed(of(serverCpuPerRequest)),
+      fixed(of(databaseCpuPerRequest)),
       fixed(of(loadCpuPercent)),
     ]);
   }
@@ -519,6 +534,7 @@ function report(hello: string, runs: Runs): boolean {
       {
         ok: measured.map((m) => Math.round(okPerSecond(m))),
         serverUsPerReq: measured.map((m) => Math.round(serverCpuPerRequest(m) ?? Number.NaN)),
+        ...(measured[0]?.databaseCpuS === undefined ? {} : { databaseUsPerReq: measured.map((m) => Math.round(databaseCpuPerRequest(m) ?? Number.NaN)) }),
         p99: measured.map((m) => m.result.latency.p99),
       },
     ]),
