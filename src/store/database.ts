@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, type QueryResult, SqliteDialect, sql
 import { isSqlite } from './dialect.js';
 import type { Pool } from 'pg';
 import { migrationProvider } from './migrations/index.js';
+import { namePreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export const defaultDatabaseUrl = 'sqlite:./data/rdcontacts.db';
@@ -198,6 +199,7 @@ async function openPostgres(url: string): Promise<Kysely<Database>> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection that the server or the network dropped must not take the process down.
   pool.on('error', () => {});
+  namePreparedStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateUnderAdvisoryLock(pool, db);
