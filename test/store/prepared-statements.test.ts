@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { createManagementAccount } from '../../src/domain/organization.js';
 import { systemClock } from '../../src/domain/time.js';
 import { createServices } from '../../src/server/app.js';
@@ -17,26 +16,17 @@ import { freshSchema } from '../support/pg-schemas.js';
 
 describe('named prepared statements (PostgreSQL)', { skip: !backends.some((b) => b.name === 'postgres') && 'no PostgreSQL pass' }, () => {
   let store: Store;
-  let url: string;
+  let exec: (statement: string) => Promise<void>;
   let drop: () => Promise<void>;
   before(async () => {
-    ({ url, drop } = await freshSchema());
-    store = await openStore(url);
+    const schema = await freshSchema();
+    ({ exec, drop } = schema);
+    store = await openStore(schema.url);
   });
   after(async () => {
     await store.close();
     await drop();
   });
-
-  async function exec(statement: string): Promise<void> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  }
 
   test('statements prepared before a column was added answer with the new rows, on every connection', async () => {
     const account = await createManagementAccount(store, systemClock);

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { resolveConfig } from '../../src/config.js';
 import { bootstrap } from '../../src/domain/organization.js';
 import { systemClock } from '../../src/domain/time.js';
@@ -37,22 +36,7 @@ after(() => {
 });
 
 async function emptyDatabase(kind: string): Promise<EmptyDatabase> {
-  if (kind === 'postgres') {
-    const schema = await freshSchema();
-    return {
-      url: schema.url,
-      async exec(statement) {
-        const client = new pg.Client({ connectionString: schema.url });
-        await client.connect();
-        try {
-          await client.query(statement);
-        } finally {
-          await client.end();
-        }
-      },
-      drop: schema.drop,
-    };
-  }
+  if (kind === 'postgres') return freshSchema();
   const dir = mkdtempSync(join(tmpdir(), 'rdcontacts-schema-'));
   tempDirs.push(dir);
   const file = join(dir, 'rd.db');

@@ -13,8 +13,8 @@ export function inSchema(url: string, schema: string): string {
   return parsed.toString();
 }
 
-/** A fresh schema on the test server; `drop` removes it with everything in it. */
-export async function freshSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh schema on the test server: `exec` runs a statement in it from outside the store, `drop` removes it with everything in it. */
+export async function freshSchema(): Promise<{ url: string; exec: (statement: string) => Promise<void>; drop: () => Promise<void> }> {
   const schema = `rdc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
@@ -23,8 +23,18 @@ export async function freshSchema(): Promise<{ url: string; drop: () => Promise<
   } finally {
     await admin.end();
   }
+  const url = inSchema(postgresUrl, schema);
   return {
-    url: inSchema(postgresUrl, schema),
+    url,
+    async exec(statement) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    },
     async drop() {
       const client = new pg.Client({ connectionString: postgresUrl });
       await client.connect();
