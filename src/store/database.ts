@@ -4,7 +4,6 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, type QueryResult, SqliteDialect, sql } from 'kysely';
 import { isSqlite } from './dialect.js';
-import type { Pool } from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import { namePreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
@@ -202,7 +201,7 @@ async function openPostgres(url: string): Promise<Kysely<Database>> {
   namePreparedStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateUnderAdvisoryLock(pool, db);
+    await migrateUnderAdvisoryLock(db);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -218,22 +217,14 @@ const migrationLockKey = 727_261_843;
  * of its own for the whole migration, and released (or dropped with the connection, if the
  * process dies) at the end.
  */
-async function migrateUnderAdvisoryLock(pool: Pool, db: Kysely<Database>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('select pg_advisory_lock($1)', [migrationLockKey]);
-    try {
-      // Kysely looks for its own tables in every schema unless told which one: name ours (the
-      // first of the search path), so that another rdcontacts in another schema is not mistaken
-      // for this one.
-      const { rows } = await client.query<{ schema: string }>('select current_schema() as schema');
-      await migrate(db, rows[0]?.schema ?? 'public');
-    } finally {
-      await client.query('select pg_advisory_unlock($1)', [migrationLockKey]);
-    }
-  } finally {
-    client.release();
-  }
+async function migrateUnderAdvisoryLock(db: Kysely<Database>): Promise<void> {
+  await exclusively(db, migrationLockKey, async () => {
+    // Kysely looks for its own tables in every schema unless told which one: name ours (the
+    // first of the search path), so that another rdcontacts in another schema is not mistaken
+    // for this one.
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    await migrate(db, rows[0]?.schema ?? 'public');
+  });
 }
 
 /** Where the database's schema stands against the migrations this build knows. */
@@ -285,18 +276,20 @@ async function migrate(db: Kysely<Database>, migrationTableSchema?: string): Pro
 }
 
 /**
- * Runs `work` while holding a PostgreSQL advisory lock named `name` on a connection of its own
- * (the work itself may use any connection): instances that do the same wait their turn. The lock
- * goes with the connection if the process dies. SQLite serves one process: the work just runs.
+ * Runs `work` while holding a PostgreSQL advisory lock on a connection of its own (the work itself
+ * may use any connection): instances that do the same wait their turn. The lock is a fixed key or
+ * a name (hashed), and goes with the connection if the process dies. SQLite serves one process:
+ * the work just runs.
  */
-export async function exclusively<T>(db: Kysely<any>, name: string, work: () => Promise<T>): Promise<T> {
+export async function exclusively<T>(db: Kysely<any>, lock: number | string, work: () => Promise<T>): Promise<T> {
   if (isSqlite(db)) return work();
+  const key = typeof lock === 'number' ? sql`${lock}` : sql`hashtext(${lock})`;
   return db.connection().execute(async (connection) => {
-    await sql`select pg_advisory_lock(hashtext(${name}))`.execute(connection);
+    await sql`select pg_advisory_lock(${key})`.execute(connection);
     try {
       return await work();
     } finally {
-      await sql`select pg_advisory_unlock(hashtext(${name}))`.execute(connection);
+      await sql`select pg_advisory_unlock(${key})`.execute(connection);
     }
   });
 }
