@@ -35,6 +35,9 @@ export interface DeliveryConfig {
   leaseSeconds: number;
 }
 
+export const sqliteSynchronousModes = ['full', 'normal'] as const;
+export type SqliteSynchronous = (typeof sqliteSynchronousModes)[number];
+
 export interface Config {
   host: string;
   port: number;
@@ -60,6 +63,12 @@ export interface Config {
   maxQueryBytes: number;
   maxBodyBytes: number;
   maxHeaderBytes: number;
+  /** Longest time to receive one request, headers and body (slow senders are cut off: 408). */
+  requestTimeoutMs: number;
+  /** A connection without a byte either way for this long is closed; also the wait for the next request of a kept-alive one. */
+  idleTimeoutMs: number;
+  /** SQLite's `synchronous`: `full` keeps acknowledged commits through a power loss, `normal` only through a process crash. */
+  sqliteSynchronous: SqliteSynchronous;
   logLevel: string;
   /** Language of the messages, and of the confirmation page when the browser names none of ours. */
   language: Language;
@@ -86,6 +95,9 @@ export const defaults = {
   maxQueryBytes: 16 * 1024,
   maxBodyBytes: 64 * 1024,
   maxHeaderBytes: 16 * 1024,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 65_000,
+  sqliteSynchronous: 'full',
   logLevel: 'info',
   language: 'en-US',
   transport: 'outbox',
@@ -121,6 +133,17 @@ export const settings = {
     flag: '--deletion-lease <seconds>',
     env: 'RDC_DELETION_LEASE',
     help: 'after this long without a step, a deletion job held by a vanished instance is taken over (default 30)',
+  },
+  requestTimeout: { flag: '--request-timeout <ms>', env: 'RDC_REQUEST_TIMEOUT', help: 'longest time to receive one request, headers and body (default 30000)' },
+  idleTimeout: {
+    flag: '--idle-timeout <ms>',
+    env: 'RDC_IDLE_TIMEOUT',
+    help: 'a connection silent this long is closed; also how long a kept-alive one waits for its next request (default 65000)',
+  },
+  sqliteSynchronous: {
+    flag: '--sqlite-synchronous <mode>',
+    env: 'RDC_SQLITE_SYNCHRONOUS',
+    help: 'full (default): an answered write survives a power loss; normal: only a crash of the process',
   },
   logLevel: { flag: '--log-level <level>', env: 'RDC_LOG_LEVEL', help: 'fatal, error, warn, info, debug or silent' },
   language: { flag: '--language <tag>', env: 'RDC_LANGUAGE', help: `language of messages and pages: ${languages.join(' or ')}` },
@@ -204,11 +227,21 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
     maxQueryBytes: defaults.maxQueryBytes,
     maxBodyBytes: defaults.maxBodyBytes,
     maxHeaderBytes: defaults.maxHeaderBytes,
+    requestTimeoutMs: integer('request-timeout', pick('requestTimeout') ?? String(defaults.requestTimeoutMs), 1),
+    idleTimeoutMs: integer('idle-timeout', pick('idleTimeout') ?? String(defaults.idleTimeoutMs), 1),
+    sqliteSynchronous: sqliteSynchronous(pick('sqliteSynchronous') ?? defaults.sqliteSynchronous),
     logLevel: pick('logLevel') ?? defaults.logLevel,
     language,
     delivery: resolveDelivery(pick, env),
     ...(accessKeyId && accessKeySecret ? { bootstrapKey: { accessKeyId, accessKeySecret } } : {}),
   };
+}
+
+function sqliteSynchronous(text: string): SqliteSynchronous {
+  if (!sqliteSynchronousModes.includes(text as SqliteSynchronous)) {
+    throw new ConfigError(`sqlite-synchronous must be ${sqliteSynchronousModes.join(' or ')}, not "${text}"`);
+  }
+  return text as SqliteSynchronous;
 }
 
 /** `verification=SMS_1,test=SMS_2`: a template code per kind of message. */

@@ -35,7 +35,7 @@ export function serveCommand(): Command {
     } catch (error) {
       throw new CliError(`the delivery transports cannot be set up: ${(error as Error).message}`);
     }
-    const store = await openStore(config.databaseUrl);
+    const store = await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
     const { newer } = await store.schemaStatus();
     let booted: BootstrapResult;
     try {

@@ -59,7 +59,10 @@ export function createServices(
     tokenTtlSeconds: config.verificationTtlSeconds,
     sendsPerMinutePerAddress: config.sendsPerMinutePerAddress,
     sendsPerDayPerAccount: config.sendsPerDayPerAccount,
-    publicUrl: config.publicUrl,
+    // Read at each send: `serve` learns the port only once it listens (--port 0).
+    get publicUrl() {
+      return config.publicUrl;
+    },
     language: config.language,
   }, deliveries);
   const directory = new DirectoryService(store, clock, config);

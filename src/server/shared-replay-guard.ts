@@ -3,7 +3,7 @@
  * on one instance is refused on every other within the replay window. One statement decides each
  * nonce, so two instances receiving the same request at once cannot both accept it.
  */
-import type { NonceRepository } from '../store/repositories.js';
+import type { NonceRepository } from '../store/guard-repositories.js';
 import type { ReplayGuard } from '../wire/replay-guard.js';
 
 export class SharedReplayGuard implements ReplayGuard {

@@ -4,7 +4,7 @@
  * memory. Same bucket as `TokenBucketThrottle`: `callsPerSecond` calls at once, then one every
  * 1/callsPerSecond seconds.
  */
-import type { ThrottleRepository } from '../store/repositories.js';
+import type { ThrottleRepository } from '../store/guard-repositories.js';
 import type { Throttle } from '../wire/throttle.js';
 
 export class SharedThrottle implements Throttle {

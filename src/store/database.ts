@@ -33,7 +33,16 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:[hidden]@');
 }
 
-export async function openDatabase(url: string): Promise<Kysely<Database>> {
+export interface OpenOptions {
+  /**
+   * SQLite's `synchronous` pragma. `full` (the default) syncs the write-ahead log at every commit,
+   * so an answered write survives a power loss or an OS crash; `normal` syncs only at checkpoints:
+   * an answered write survives a crash of the process, not of the machine.
+   */
+  sqliteSynchronous?: 'full' | 'normal';
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Kysely<Database>> {
   const location = parseDatabaseUrl(url);
   if (location.dialect === 'postgres') return openPostgres(location.url);
   if (location.path !== ':memory:') {
@@ -44,7 +53,7 @@ export async function openDatabase(url: string): Promise<Kysely<Database>> {
   }
   const sqlite = new SQLite(location.path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   // Checkpoint the WAL every ~40 MB instead of every ~4 MB: each checkpoint syncs the database
   // file inside a COMMIT, so fewer of them take most of the tail latency off writes.
   sqlite.pragma('wal_autocheckpoint = 10000');

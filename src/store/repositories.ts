@@ -7,6 +7,7 @@ import { isSqlite } from './dialect.js';
 import { BindingRepository } from './binding-repositories.js';
 import { CompiledQueries, slot } from './compiled.js';
 import { RecipientQueries } from './recipient-queries.js';
+import { NonceRepository, ThrottleRepository } from './guard-repositories.js';
 import { TreeRepository } from './tree-repositories.js';
 import type {
   DeliveryStatus,
@@ -460,72 +461,6 @@ export class LockRepository {
     if (isSqlite(this.db)) return;
     if (!this.db.isTransaction) throw new Error('a directory lock is taken inside a transaction');
     await sql`select pg_advisory_xact_lock(hashtext(${`directory:${directoryId}`}))`.execute(this.db);
-  }
-}
-
-/** Signature nonces shared by the instances of one database. */
-export class NonceRepository {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  /**
-   * Records the nonce unless it is already recorded and not yet expired; true when it was recorded
-   * (first use, or reuse after expiry). One statement: two instances cannot both get true.
-   */
-  async remember(nonceKey: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
-    const row = await this.db
-      .insertInto('signature_nonces')
-      .values({ nonce_key: nonceKey, expires_at: expiresAtMs })
-      .onConflict((oc) =>
-        oc
-          .column('nonce_key')
-          .doUpdateSet({ expires_at: expiresAtMs })
-          .where('signature_nonces.expires_at', '<=', nowMs),
-      )
-      .returning('nonce_key')
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
-  /** Forgets the nonces whose window has passed. */
-  async sweep(nowMs: number): Promise<void> {
-    await this.db.deleteFrom('signature_nonces').where('expires_at', '<=', nowMs).execute();
-  }
-}
-
-/**
- * Throttling counters shared by the instances of one database: a generic cell rate algorithm
- * (GCRA), the token bucket written as one time per bucket, so that one statement decides a call.
- */
-export class ThrottleRepository {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  /**
-   * Takes one call from the bucket: each call moves its time `intervalMs` on, and a call is on time
-   * while the bucket's time is at most `burstMs` ahead of now (a bucket of burstMs / intervalMs + 1
-   * calls). Returns 0 when the call is taken, else the milliseconds until one would be.
-   */
-  async take(bucketKey: string, nowMs: number, intervalMs: number, burstMs: number): Promise<number> {
-    const now = sql<number>`cast(${nowMs} as double precision)`;
-    const from = sql<number>`case when throttle_buckets.ready_at > ${now} then throttle_buckets.ready_at else ${now} end`;
-    const taken = await this.db
-      .insertInto('throttle_buckets')
-      .values({ bucket_key: bucketKey, ready_at: nowMs + intervalMs })
-      .onConflict((oc) =>
-        oc
-          .column('bucket_key')
-          .doUpdateSet({ ready_at: sql<number>`${from} + cast(${intervalMs} as double precision)` })
-          .where(sql<boolean>`${from} - ${now} <= cast(${burstMs} as double precision)`),
-      )
-      .returning('ready_at')
-      .executeTakeFirst();
-    if (taken !== undefined) return 0;
-    const bucket = await this.db.selectFrom('throttle_buckets').select('ready_at').where('bucket_key', '=', bucketKey).executeTakeFirst();
-    return Math.max(1, Math.ceil(Number(bucket?.ready_at ?? nowMs) - nowMs - burstMs));
-  }
-
-  /** Forgets the buckets that are full again (as good as no row). */
-  async sweep(nowMs: number): Promise<void> {
-    await this.db.deleteFrom('throttle_buckets').where('ready_at', '<=', nowMs).execute();
   }
 }
 

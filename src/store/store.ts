@@ -1,7 +1,7 @@
 /** The store: the one interface the domain and the wire reach persistence through. */
 import type { Kysely } from 'kysely';
 import { isSqlite } from './dialect.js';
-import { type SchemaStatus, directAccessOf, exclusively, openDatabase, schemaStatus } from './database.js';
+import { type OpenOptions, type SchemaStatus, directAccessOf, exclusively, openDatabase, schemaStatus } from './database.js';
 import { CompiledQueries } from './compiled.js';
 import { type Repositories, repositories } from './repositories.js';
 import type { Database } from './schema.js';
@@ -36,6 +36,6 @@ export function storeOver(db: Kysely<Database>): Store {
   };
 }
 
-export async function openStore(databaseUrl: string): Promise<Store> {
-  return storeOver(await openDatabase(databaseUrl));
+export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
+  return storeOver(await openDatabase(databaseUrl, options));
 }
