@@ -23,6 +23,7 @@ export const bindingActions: Action[] = [
 
   defineAction({
     name: 'GetMessageContactDeletionStatus',
+    readOnly: true,
     params: { ContactId: param.string() },
     async handle({ tenant, services }, p) {
       return { ContactDeletionStatus: deletionStatusShape(await services.bindings.deletionStatus(tenant, p.ContactId)) };

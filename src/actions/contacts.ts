@@ -50,6 +50,7 @@ export const contactActions = [
 
   defineAction({
     name: 'GetMessageContact',
+    readOnly: true,
     params: { ContactId: param.string() },
     async handle({ tenant, services }, p) {
       return { Contact: contactShape(await services.contacts.get(tenant, p.ContactId)) };
@@ -58,6 +59,7 @@ export const contactActions = [
 
   defineAction({
     name: 'ListMessageContacts',
+    readOnly: true,
     params: { ContactId: param.string(), Member: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {
       const paging = page(p);

@@ -10,7 +10,7 @@ import type { VerificationService } from '../domain/verification.js';
 import type { BindingService } from '../domain/bindings.js';
 import type { DirectoryService } from '../domain/directory/service.js';
 import type { RecipientService } from '../domain/recipients.js';
-import { listParam } from '../wire/params.js';
+import { listIndex, listParam } from '../wire/params.js';
 
 export interface ParamSpec {
   kind: 'string' | 'integer' | 'boolean' | 'list' | 'tags';
@@ -23,7 +23,7 @@ export const param = {
   integer: (min: number, max: number): { kind: 'integer'; min: number; max: number } => ({ kind: 'integer', min, max }),
   boolean: (): { kind: 'boolean' } => ({ kind: 'boolean' }),
   list: (): { kind: 'list' } => ({ kind: 'list' }),
-  /** `Name.N.Key` / `Name.N.Value` pairs (N 1-based, gaps tolerated), in N order; checked by the domain. */
+  /** `Name.N.Key` / `Name.N.Value` pairs (N from 1 to 100, gaps tolerated), in N order; checked by the domain. */
   tags: (): { kind: 'tags' } => ({ kind: 'tags' }),
 };
 
@@ -64,6 +64,12 @@ export type ResponseBody = Record<string, unknown>;
 
 export interface Action<P extends Record<string, ParamSpec> = Record<string, ParamSpec>> {
   name: string;
+  /**
+   * The action only reads: it changes nothing, whatever its parameters. Every other action is
+   * state-changing, and its nonce is kept in the database before it runs (replays are refused
+   * across restarts).
+   */
+  readOnly?: true;
   params: P;
   handle(context: ActionContext, params: ParamValues<P>): Promise<ResponseBody>;
 }
@@ -92,7 +98,7 @@ export function coerceParams(
       continue;
     }
     if (spec.kind === 'list') {
-      const list = listParam(raw, name)?.filter((item) => item !== '');
+      const list = listParam(raw, name, () => invalid(name))?.filter((item) => item !== '');
       values[name] = list && list.length > 0 ? list : undefined;
       continue;
     }
@@ -117,16 +123,21 @@ export function coerceParams(
   return values as ParamValues<Record<string, ParamSpec>>;
 }
 
-/** Every `name.N.Key` / `name.N.Value` of the request, grouped by N and ordered by it; undefined when none. */
+/**
+ * Every `name.N.Key` / `name.N.Value` of the request, grouped by N and ordered by it; undefined when
+ * none. Any other key under `name.` (an index out of range, a third part other than Key or Value)
+ * is refused, never dropped.
+ */
 function tagsParam(raw: Readonly<Record<string, string>>, name: string): TagParam[] | undefined {
-  const pattern = new RegExp(`^${name}\\.(\\d{1,6})\\.(Key|Value)$`);
+  const prefix = `${name}.`;
   const items = new Map<number, TagParam>();
   for (const [key, text] of Object.entries(raw)) {
-    const match = pattern.exec(key);
-    if (!match) continue;
-    const index = Number(match[1]);
+    if (!key.startsWith(prefix)) continue;
+    const [indexText = '', part, ...rest] = key.slice(prefix.length).split('.');
+    const index = listIndex(indexText);
+    if (index === undefined || (part !== 'Key' && part !== 'Value') || rest.length > 0) throw invalid(name);
     const item = items.get(index) ?? { key: undefined, value: undefined };
-    if (match[2] === 'Key') item.key = text;
+    if (part === 'Key') item.key = text;
     else item.value = text;
     items.set(index, item);
   }

@@ -47,6 +47,7 @@ const listFilterParams = { QueryKeyword: param.string(), Tag: param.tags() };
 export const directoryActions = [
   defineAction({
     name: 'GetResourceDirectory',
+    readOnly: true,
     params: {},
     async handle({ tenant, services }) {
       const rd = await services.directory.getDirectory(tenant);
@@ -90,6 +91,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'GetFolder',
+    readOnly: true,
     params: { FolderId: param.string() },
     async handle({ tenant, services }, p) {
       const view = await services.directory.getFolder(tenant, p.FolderId);
@@ -116,6 +118,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListFoldersForParent',
+    readOnly: true,
     params: { ParentFolderId: param.string(), ...listFilterParams, ...pageParams },
     async handle({ tenant, services }, p) {
       const paging = page(p);
@@ -142,6 +145,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListAncestors',
+    readOnly: true,
     params: { ChildId: param.string() },
     async handle({ tenant, services }, p) {
       const ancestors = await services.directory.listAncestors(tenant, p.ChildId);
@@ -178,6 +182,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'GetAccount',
+    readOnly: true,
     params: { AccountId: param.string(), IncludeTags: param.boolean() },
     async handle({ tenant, services }, p) {
       const view = await services.directory.getAccount(tenant, p.AccountId, p.IncludeTags ?? false);
@@ -208,6 +213,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListAccounts',
+    readOnly: true,
     params: {
       ...pageParams,
       MaxResults: param.integer(1, 100),
@@ -235,6 +241,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListAccountsForParent',
+    readOnly: true,
     params: { ParentFolderId: param.string(), IncludeTags: param.boolean(), ...listFilterParams, ...pageParams },
     async handle({ tenant, services }, p) {
       const paging = page(p);

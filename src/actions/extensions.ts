@@ -48,6 +48,7 @@ const deliveryShape = (row: OutboxRow) => {
 export const extensionActions: Action[] = [
   defineAction({
     name: 'ListEffectiveMessageContacts',
+    readOnly: true,
     params: { AccountId: param.string(), MessageType: param.string() },
     async handle({ tenant, services }, p) {
       const recipients = await services.recipients.effectiveRecipients(tenant, p.AccountId, p.MessageType);
@@ -69,6 +70,7 @@ export const extensionActions: Action[] = [
 
   defineAction({
     name: 'GetMessageContactCoverage',
+    readOnly: true,
     params: { MessageType: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {
       const paging = page(p);
@@ -121,6 +123,7 @@ export const extensionActions: Action[] = [
 
   defineAction({
     name: 'ListMessageDeliveries',
+    readOnly: true,
     params: { ContactId: param.string(), AccountId: param.string(), Status: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {
       const paging = page(p);

@@ -35,6 +35,7 @@ export const verificationActions = [
 
   defineAction({
     name: 'ListMessageContactVerifications',
+    readOnly: true,
     params: { ContactId: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {
       const paging = page(p);

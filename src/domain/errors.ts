@@ -27,6 +27,8 @@ export const errorCatalogue = {
   'InvalidTimeStamp.Format': [400, 'Specified time stamp or date value is not well formatted.'],
   'InvalidTimeStamp.Expired': [400, 'Specified time stamp or date value is expired.'],
   SignatureNonceUsed: [400, 'Specified signature nonce was used already.'],
+  InvalidSignatureNonce: [400, 'Specified signature nonce is not valid: use 1 to 128 visible ASCII characters.'],
+  'InvalidSecurityToken.NotSupported': [400, 'Security tokens (STS) are not supported: sign with an AccessKey pair and send no security token.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   'InvalidAccessKeyId.Inactive': [400, 'Specified access key is disabled.'],
   SignatureDoesNotMatch: [400, 'Specified signature is not matched with our calculation.'],
@@ -38,6 +40,11 @@ export const errorCatalogue = {
   'RequestTooLarge.Header': [431, 'The request headers exceed the size limit.'],
   'UnsupportedMediaType': [415, 'The request body must be application/x-www-form-urlencoded.'],
   BadRequest: [400, 'The request could not be parsed.'],
+  RequestTimeout: [408, 'The request was not received in time.'],
+  InvalidParameterName: [400, 'A parameter name may contain only letters, digits and . _ ~ -, at most 128 of them.'],
+  'InvalidParameterValue.ControlCharacter': [400, 'A parameter value contains a control character.'],
+  'InvalidParameterValue.Length': [400, 'A parameter value exceeds 8192 characters.'],
+  'LimitExceeded.Parameters': [400, 'The request has more than 256 parameters.'],
 
   InternalError: [500, 'The request processing has failed due to some unknown error, exception or failure.'],
 

@@ -1,6 +1,5 @@
 /** The Fastify application: the RPC endpoint, the verification pages and health checks. */
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
-import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Services } from '../actions/define.js';
 import { ContactService } from '../domain/contacts.js';
@@ -17,14 +16,14 @@ import { MessageService } from '../domain/messages.js';
 import { type ConfiguredTransports, createTransports, transportNames } from '../delivery/transports/index.js';
 import type { Store } from '../store/store.js';
 import { Authenticator, type CredentialLookup } from '../wire/authenticate.js';
-import { MemoryReplayGuard } from '../wire/replay-guard.js';
+import { LocalReplayGuard, type ReplayGuard } from '../wire/replay-guard.js';
 import { SharedReplayGuard } from './shared-replay-guard.js';
 import { SharedThrottle } from './shared-throttle.js';
-import { errorEnvelope } from '../wire/render.js';
 import { replyWithError } from './error-reply.js';
 import { TokenBucketThrottle, noThrottle } from '../wire/throttle.js';
-import { newRequestId, registerRpcEndpoint } from './rpc-endpoint.js';
-import { registerVerifyPages } from './verify-pages.js';
+import { registerRpcEndpoint } from './rpc-endpoint.js';
+import { clientErrorHandler, drainBody, maxDrainBytes, newRequestId, securityHeaders } from './http-edges.js';
+import { isVerifyPath, registerVerifyPages, sendUnknownLinkPage } from './verify-pages.js';
 
 export interface AppOptions {
   config: Config;
@@ -89,18 +88,6 @@ function credentialLookup(store: Store): CredentialLookup {
   };
 }
 
-/** Answers a request that failed before routing (too large, unparsable) in the error envelope. */
-function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (socket.destroyed || !socket.writable) return;
-  const apiError = new ApiError(error.code === 'HPE_HEADER_OVERFLOW' ? 'RequestTooLarge.Header' : 'BadRequest');
-  const body = JSON.stringify(errorEnvelope(apiError, newRequestId(), 'rdcontacts'));
-  const reason = apiError.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-  socket.end(
-    `HTTP/1.1 ${apiError.status} ${reason}\r\nContent-Type: application/json;charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
 export function createApp(options: AppOptions): FastifyInstance {
   const { config, store } = options;
   const clock = options.clock ?? systemClock;
@@ -113,30 +100,56 @@ export function createApp(options: AppOptions): FastifyInstance {
       },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,
-    // Node counts the request line with the headers; leave room for the query, which is limited on
-    // its own (414), and limit the headers themselves in the onRequest hook below (431).
-    http: { maxHeaderSize: config.maxHeaderBytes + config.maxQueryBytes + 1024 },
-    clientErrorHandler,
+    http: {
+      // Node counts the request line with the headers; leave room for the query, which is limited
+      // on its own (414), and limit the headers themselves in the onRequest hook below (431).
+      maxHeaderSize: config.maxHeaderBytes + config.maxQueryBytes + 1024,
+      // A request without Host is answered in the envelope below, not with Node's empty 400.
+      requireHostHeader: false,
+      // The whole request, headers and body, must arrive within the request timeout (408), looked
+      // at every second rather than Node's every 30 s, so that slow senders are cut off on time.
+      headersTimeout: config.requestTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
+    requestTimeout: config.requestTimeoutMs,
+    // A connection silent this long is closed, idle between two requests or not.
+    connectionTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: config.idleTimeoutMs,
+    clientErrorHandler: clientErrorHandler(config.maxQueryBytes),
+    // HEAD is not GET: a HEAD on / is refused (UnsupportedHTTPMethod), never run as the GET.
+    exposeHeadRoutes: false,
+    // What the router cannot read (`/%ZZ`, a link far too long): the envelope, or under /verify a page.
+    frameworkErrors: (_error, request, reply) => {
+      if (isVerifyPath(request.raw.url)) return sendUnknownLinkPage(request, reply, config.language);
+      return replyWithError(request, reply, new ApiError('BadRequest'), newRequestId());
+    },
     return503OnClosing: true,
   });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeaders);
     let headerBytes = 0;
     for (const item of request.raw.rawHeaders) headerBytes += item.length + 2;
-    done(headerBytes > config.maxHeaderBytes ? new ApiError('RequestTooLarge.Header') : undefined);
+    if (headerBytes > config.maxHeaderBytes) return done(new ApiError('RequestTooLarge.Header'));
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); HTTP/1.0 has none to send.
+    if (request.headers.host === undefined && request.raw.httpVersion !== '1.0') return done(new ApiError('BadRequest'));
+    done();
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (isApiError(error)) return replyWithError(request, reply, error, newRequestId());
     const status = error.statusCode ?? 500;
+    if (status === 413) drainBody(request, reply, maxDrainBytes);
     const code = status === 413 ? 'RequestTooLarge.Body' : status === 415 ? 'UnsupportedMediaType' : status < 500 ? 'BadRequest' : 'InternalError';
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return replyWithError(request, reply, new ApiError(code), newRequestId());
   });
   app.setNotFoundHandler((request, reply) => {
+    if (isVerifyPath(request.raw.url)) return sendUnknownLinkPage(request, reply, config.language);
     const path = (request.raw.url ?? '/').split('?')[0];
     return replyWithError(request, reply, new ApiError(path === '/' ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound'), newRequestId());
   });
@@ -165,6 +178,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   );
   // The background workers run while the app is up: they resume what an earlier process left.
   app.addHook('onReady', async () => {
+    await replayGuard.start();
     services.bindings.runner.start();
     worker.start();
   });
@@ -174,13 +188,23 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
   const authenticator = new Authenticator({
     credentials: credentialLookup(store),
-    // One SQLite process remembers nonces in memory; instances sharing a database, in it.
-    replayGuard: store.shared
-      ? new SharedReplayGuard(store.nonces, () => signatureClock().getTime(), (error) => app.log.error({ err: error }, 'nonce sweep failed'))
-      : new MemoryReplayGuard(() => signatureClock().getTime()),
     nowMs: () => signatureClock().getTime(),
     maxSkewSeconds: config.maxSkewSeconds,
   });
+  const onNonceSweepError = (error: unknown) => app.log.error({ err: error }, 'nonce sweep failed');
+  // Instances sharing a database decide every nonce in it; one SQLite process in its memory, with
+  // the nonces of state-changing requests also committed to the database before they run.
+  const replayGuard: ReplayGuard = store.shared
+    ? new SharedReplayGuard(store.nonces, () => signatureClock().getTime(), onNonceSweepError)
+    : new LocalReplayGuard(
+        {
+          record: (nonceKey, expiresAtMs) => store.transaction((tx) => tx.nonces.record(nonceKey, expiresAtMs)),
+          live: (nowMs) => store.nonces.live(nowMs),
+          sweep: (nowMs) => store.nonces.sweep(nowMs),
+        },
+        () => signatureClock().getTime(),
+        onNonceSweepError,
+      );
   // Likewise throttling: counted in memory by one SQLite process, in the database by instances.
   const throttle =
     config.throttlePerSecond === 0
@@ -189,7 +213,7 @@ export function createApp(options: AppOptions): FastifyInstance {
         ? new SharedThrottle(store.throttles, config.throttlePerSecond, () => signatureClock().getTime(), (error) => app.log.error({ err: error }, 'throttle sweep failed'))
         : new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime());
 
-  registerRpcEndpoint(app, { authenticator, throttle, services, maxQueryBytes: config.maxQueryBytes });
+  registerRpcEndpoint(app, { authenticator, throttle, replayGuard, services, maxQueryBytes: config.maxQueryBytes });
   registerVerifyPages(app, services.verification, config.language);
   // Health for a load balancer or an orchestrator: the process answers (healthz); the database
   // answers and holds every migration this build needs (readyz).

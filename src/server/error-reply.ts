@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiError } from '../domain/errors.js';
 import { type ResponseFormat, renderError } from '../wire/render.js';
+import { securityHeaders } from './http-edges.js';
 
 export function replyWithError(
   request: FastifyRequest,
@@ -13,6 +14,7 @@ export function replyWithError(
   const rendered = renderError(error, requestId, request.hostname || 'rdcontacts', format);
   return reply
     .code(error.status)
+    .headers(securityHeaders)
     .header('x-acs-request-id', requestId)
     .header('content-type', rendered.contentType)
     .headers(error.headers)

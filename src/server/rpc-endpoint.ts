@@ -1,26 +1,26 @@
 /** `GET /` and `POST /`: the RPC endpoint of the message-contact API. */
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { coerceParams, type Services } from '../actions/define.js';
 import { actions, apiVersion } from '../actions/registry.js';
 import { ApiError, isApiError } from '../domain/errors.js';
 import type { Authenticator } from '../wire/authenticate.js';
 import { usesAcs3 } from '../wire/authenticate.js';
-import { decodeParams } from '../wire/params.js';
+import { checkParams, decodeParams } from '../wire/params.js';
 import { type ResponseFormat, renderSuccess } from '../wire/render.js';
+import type { ReplayGuard } from '../wire/replay-guard.js';
 import { replyWithError } from './error-reply.js';
+import { newRequestId } from './http-edges.js';
 import type { Throttle } from '../wire/throttle.js';
 
 export interface RpcEndpointOptions {
   authenticator: Authenticator;
   throttle: Throttle;
+  replayGuard: ReplayGuard;
   services: Services;
   maxQueryBytes: number;
 }
 
 const emptyBody = Buffer.alloc(0);
-
-export const newRequestId = (): string => randomUUID().toUpperCase();
 
 function headerText(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -59,10 +59,12 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       }
       const params = { ...query, ...body };
       format = responseFormat(params.Format);
+      checkParams(params);
 
+      // Only signed material chooses the action: the headers with ACS3, the parameters with RPC.
       const acs3 = usesAcs3(request.headers);
-      actionName = acs3 ? headerText(request, 'x-acs-action') : (params.Action ?? headerText(request, 'x-acs-action'));
-      const version = acs3 ? headerText(request, 'x-acs-version') : (params.Version ?? headerText(request, 'x-acs-version'));
+      actionName = acs3 ? headerText(request, 'x-acs-action') : params.Action;
+      const version = acs3 ? headerText(request, 'x-acs-version') : params.Version;
       if (!actionName) throw new ApiError('MissingAction');
       if (!version) throw new ApiError('MissingVersion');
       if (version !== apiVersion) throw new ApiError('NoSuchVersion');
@@ -80,6 +82,9 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       if (!caller.directoryId) throw new ApiError('InvalidAccessKeyId.NotFound');
       const waitMs = await options.throttle.take(`${caller.accountId}\n${action.name}`);
       if (waitMs > 0) throw new ApiError('Throttling.User', { 'x-acs-retry-after': String(waitMs) });
+      // After throttling, so that a refused flood stores nothing; before the action, so that a
+      // state-changing request's nonce is kept before anything it changes.
+      if (!(await options.replayGuard.use(caller.nonce, !action.readOnly))) throw new ApiError('SignatureNonceUsed');
 
       const values = coerceParams(action.params, params);
       const result = await action.handle(

@@ -1,9 +1,11 @@
 /**
  * Signature nonces kept in the database, for instances that share one (PostgreSQL): a nonce used
- * on one instance is refused on every other within the replay window. One statement decides each
- * nonce, so two instances receiving the same request at once cannot both accept it.
+ * on one instance is refused on every other within the replay window, reads' nonces included. One
+ * statement decides each nonce, so two instances receiving the same request at once cannot both
+ * accept it; nothing is kept in memory.
  */
 import type { NonceRepository } from '../store/guard-repositories.js';
+import type { SignedNonce } from '../wire/authenticate.js';
 import type { ReplayGuard } from '../wire/replay-guard.js';
 
 export class SharedReplayGuard implements ReplayGuard {
@@ -15,13 +17,15 @@ export class SharedReplayGuard implements ReplayGuard {
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
-  async remember(nonceKey: string, expiresAtMs: number): Promise<boolean> {
+  async start(): Promise<void> {}
+
+  async use(nonce: SignedNonce): Promise<boolean> {
     const now = this.nowMs();
     if (now >= this.nextSweepMs) {
       // Every minute, whichever instance gets there: the table holds one window of nonces.
       this.nextSweepMs = now + 60_000;
       this.nonces.sweep(now).catch(this.onError);
     }
-    return this.nonces.remember(nonceKey, expiresAtMs, now);
+    return this.nonces.remember(nonce.digest.toString('hex'), nonce.expiresAtMs, now);
   }
 }

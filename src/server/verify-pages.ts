@@ -6,6 +6,7 @@ import escapeHtml from 'escape-html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Language, negotiateLanguage } from '../delivery/language.js';
 import type { TokenOutcome, VerificationService } from '../domain/verification.js';
+import { securityHeaders } from './http-edges.js';
 
 type Explained = Exclude<TokenOutcome['state'], 'ready' | 'confirmed'>;
 
@@ -83,6 +84,7 @@ function describeTarget(t: PageTexts, outcome: { kind: 'email' | 'phone'; target
 function send(reply: FastifyReply, lang: Language, status: number, html: string) {
   return reply
     .code(status)
+    .headers(securityHeaders)
     .header('content-type', 'text/html; charset=utf-8')
     .header('content-language', lang)
     .header('vary', 'Accept-Language')
@@ -122,16 +124,30 @@ function render(reply: FastifyReply, lang: Language, token: string, outcome: Tok
   }
 }
 
+/** Whether a request line's target is a verification page (`/verify/…`). */
+export function isVerifyPath(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith('/verify/');
+}
+
+const languageOf = (request: FastifyRequest, defaultLanguage: Language) => negotiateLanguage(request.headers['accept-language'], defaultLanguage);
+
+/**
+ * The "link not found" page, for what is under /verify but no link: a token the router cannot read
+ * (bad percent-encoding, far too long), another method, a deeper path.
+ */
+export function sendUnknownLinkPage(request: FastifyRequest, reply: FastifyReply, defaultLanguage: Language) {
+  return render(reply, languageOf(request, defaultLanguage), '', { state: 'unknown' });
+}
+
 /**
  * Each page is in the language the browser asks for (`Accept-Language`), `defaultLanguage` when
  * it names none of ours.
  */
 export function registerVerifyPages(app: FastifyInstance, verification: VerificationService, defaultLanguage: Language): void {
-  const languageOf = (request: FastifyRequest) => negotiateLanguage(request.headers['accept-language'], defaultLanguage);
   app.get<{ Params: { token: string } }>('/verify/:token', async (request, reply) =>
-    render(reply, languageOf(request), request.params.token, await verification.describe(request.params.token)),
+    render(reply, languageOf(request, defaultLanguage), request.params.token, await verification.describe(request.params.token)),
   );
   app.post<{ Params: { token: string } }>('/verify/:token', async (request, reply) =>
-    render(reply, languageOf(request), request.params.token, await verification.confirm(request.params.token)),
+    render(reply, languageOf(request, defaultLanguage), request.params.token, await verification.confirm(request.params.token)),
   );
 }

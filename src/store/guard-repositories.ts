@@ -3,11 +3,39 @@
  * shared by the instances of one database, and kept across restarts.
  */
 import { type Kysely, sql } from 'kysely';
+import { type CompiledQueries, slot } from './compiled.js';
 import type { Database } from './schema.js';
 
-/** Signature nonces shared by the instances of one database. */
+/**
+ * Signature nonces, each under a fixed-size key (the hex of a digest of the AccessKey ID and the
+ * nonce), until its request could no longer be valid: shared by the instances of one database
+ * (PostgreSQL), or the durable log of the one process that serves it (SQLite).
+ */
 export class NonceRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries,
+  ) {}
+
+  /** Keeps the nonce until `expiresAtMs` (the log of one process, which already knows it is new). */
+  async record(nonceKey: string, expiresAtMs: number): Promise<void> {
+    await this.queries.run(
+      this.db,
+      'nonces.record',
+      () =>
+        this.db
+          .insertInto('signature_nonces')
+          .values({ nonce_key: slot('nonceKey'), expires_at: slot('expiresAtMs') })
+          .onConflict((oc) => oc.column('nonce_key').doUpdateSet({ expires_at: slot('expiresAtMs') })),
+      { nonceKey, expiresAtMs },
+    );
+  }
+
+  /** Every nonce kept that has not expired at `nowMs`. */
+  async live(nowMs: number): Promise<{ nonceKey: string; expiresAtMs: number }[]> {
+    const rows = await this.db.selectFrom('signature_nonces').select(['nonce_key', 'expires_at']).where('expires_at', '>', nowMs).execute();
+    return rows.map((row) => ({ nonceKey: row.nonce_key, expiresAtMs: Number(row.expires_at) }));
+  }
 
   /**
    * Records the nonce unless it is already recorded and not yet expired; true when it was recorded

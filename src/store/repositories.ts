@@ -611,7 +611,7 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     tokens: new VerificationTokenRepository(db, queries),
     outbox: new OutboxRepository(db),
     audit: new AuditRepository(db, queries),
-    nonces: new NonceRepository(db),
+    nonces: new NonceRepository(db, queries),
     throttles: new ThrottleRepository(db),
     locks: new LockRepository(db),
     accessKeys: new AccessKeyRepository(db, queries),

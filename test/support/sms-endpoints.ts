@@ -6,10 +6,10 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isApiError } from '../../src/domain/errors.js';
+import { ApiError, isApiError } from '../../src/domain/errors.js';
 import { Authenticator, usesAcs3 } from '../../src/wire/authenticate.js';
 import { decodeParams } from '../../src/wire/params.js';
-import { MemoryReplayGuard } from '../../src/wire/replay-guard.js';
+import { LocalReplayGuard } from '../../src/wire/replay-guard.js';
 
 // ---------------------------------------------------------------------------------------------
 // Webhook
@@ -104,10 +104,10 @@ export async function startAliyunSmsEndpoint(options: { accessKeyId: string; acc
           ? { accessKeyId, secret: options.accessKeySecret, active: true, accountId: 'sms-test', directoryId: null }
           : undefined,
     },
-    replayGuard: new MemoryReplayGuard(),
     nowMs: Date.now,
     maxSkewSeconds: 900,
   });
+  const nonces = new LocalReplayGuard(undefined);
   let next: { left: number; status: number; code: string } | undefined;
 
   const server = serve(async (request, response) => {
@@ -126,7 +126,8 @@ export async function startAliyunSmsEndpoint(options: { accessKeyId: string; acc
 
     let refusal: { status: number; code: string; message: string } | undefined;
     try {
-      await authenticator.authenticate({ method: request.method ?? 'GET', query, body, rawBody, headers: request.headers });
+      const caller = await authenticator.authenticate({ method: request.method ?? 'GET', query, body, rawBody, headers: request.headers });
+      if (!(await nonces.use(caller.nonce, false))) throw new ApiError('SignatureNonceUsed');
     } catch (error) {
       refusal = isApiError(error)
         ? { status: error.status, code: error.code, message: error.message }

@@ -10,7 +10,6 @@ import { rpcSignature } from '../../src/wire/rpc-signature.js';
 import {
   type Acs3RequiredHeader,
   type RawRequest,
-  type RawResponse,
   type RpcCommonParam,
   type SigningKey,
   newNonce,
@@ -20,6 +19,7 @@ import {
   signRpcParams,
   timestamp,
 } from './raw-request.js';
+import { assertError, assertOk } from '../support/answers.js';
 
 /** One way of signing a request: the scheme and the method. */
 interface Variant {
@@ -71,27 +71,6 @@ function variants(server: () => TestServer): Variant[] {
         signAcs3({ method: 'GET', host: server().endpoint, key: o.key, action: o.action, query: o.params, nonce: o.nonce, date: o.date, signWithSecret: o.secret }),
     },
   ];
-}
-
-function assertError(response: RawResponse, status: number, code: string): void {
-  let body: any;
-  try {
-    body = response.json();
-  } catch {
-    assert.fail(`not a JSON error body (${response.status}): ${response.text.slice(0, 300)}`);
-  }
-  assert.equal(body.Code, code, `expected ${code}, got ${response.status} ${response.text}`);
-  assert.equal(response.status, status, `status of ${code}`);
-  assert.equal(typeof body.RequestId, 'string');
-  assert.equal(typeof body.Message, 'string');
-  assert.equal(response.headers['x-acs-request-id'], body.RequestId);
-}
-
-function assertOk(response: RawResponse): any {
-  assert.equal(response.status, 200, response.text);
-  const body = response.json();
-  assert.equal(body.Code, undefined);
-  return body;
 }
 
 const contact = (name: string) => ({
