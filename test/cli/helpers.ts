@@ -172,6 +172,12 @@ export class ServeProcess {
     return this.exited;
   }
 
+  /** Kills the process with SIGKILL (a crash: nothing of it runs any more) and waits for it to end. */
+  async crash(): Promise<Exit> {
+    if (!this.ended) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
   /** For after(): stops the process, killing it if it does not end on SIGTERM. */
   async kill(): Promise<void> {
     if (this.ended) return;
