@@ -172,6 +172,11 @@ export class ServeProcess {
     return this.exited;
   }
 
+  /** The process ID (to read its memory from /proc). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Kills the process with SIGKILL (a crash: nothing of it runs any more) and waits for it to end. */
   async crash(): Promise<Exit> {
     if (!this.ended) this.child.kill('SIGKILL');
