@@ -187,6 +187,29 @@ for (const backend of backends) {
       assert.equal((await confirmLink(await newestLink(server, contact.email))).status, 200);
     });
 
+    test('the per-address limit counts one directory only: another tenant can neither use it up nor watch it', async () => {
+      const address = `shared${count}@example.com`;
+      const mine = (await client.call('AddMessageContact', { Name: 'sharedmine', EmailAddress: address, Title: 'Other', MessageTypes: ['SecurityMessage'] }))
+        .Contact.ContactId as string;
+      const other = apiClient('openapi-v2', server.endpoint, await server.newTenant());
+      const theirs = (await other.call('AddMessageContact', { Name: 'sharedtheirs', EmailAddress: address, Title: 'Other', MessageTypes: ['SecurityMessage'] }))
+        .Contact.ContactId as string;
+      const sendMine = () => sendEmail(mine, address);
+      const sendTheirs = () => other.call('SendEmailVerificationForMessageContact', { ContactId: theirs, EmailAddress: address });
+
+      // Sends of this directory first: they do not change what the other one is allowed.
+      for (let i = 0; i < 4; i += 1) await sendMine();
+      // The other tenant points its contact at this address and sends its whole minute's worth.
+      for (let i = 0; i < 10; i += 1) await sendTheirs();
+      const theirRefusal = await failure(sendTheirs());
+      assert.equal(theirRefusal.code, 'SendValidateCodeExceedsLimitForAccount', 'its own 11th is refused, after exactly 10');
+      // This directory's own sends still go out: 6 more make its 10.
+      for (let i = 0; i < 6; i += 1) await sendMine();
+      assert.equal((await failure(sendMine())).code, 'SendValidateCodeExceedsLimitForAccount');
+      // And the newest link still verifies the address.
+      assert.equal((await confirmLink(await newestLink(server, address))).status, 200);
+    });
+
     test('at most N messages a day per account, counted across contacts', async () => {
       const limited = await startServer({ backend, config: { sendsPerDayPerAccount: 3 } });
       try {

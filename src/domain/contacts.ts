@@ -11,6 +11,7 @@ import { checkEmail, checkMessageTypes, checkName, checkPhone, checkTitle } from
 import { ApiError } from './errors.js';
 import { isContactId, newContactId } from './ids.js';
 import { recordAudit } from './audit.js';
+import { retireTokens } from './delivery-queue.js';
 import type { Tenant } from './tenant.js';
 import { type Clock, toStored } from './time.js';
 
@@ -195,7 +196,7 @@ export class ContactService {
           await tx.contacts.setMessageTypes(contactId, messageTypes);
         }
         for (const change of targetChanges) {
-          await tx.tokens.retire(contactId, 'Superseded', change.kind);
+          await retireTokens(tx, contactId, 'Superseded', change.kind);
           if (change.pending === null) await tx.pendingTargets.remove(contactId, change.kind);
           else await tx.pendingTargets.put({ contact_id: contactId, kind: change.kind, target: change.pending, created_at: now });
         }
@@ -326,7 +327,7 @@ export class ContactService {
       await tx.bindings.removeJob(contactId);
       await tx.bindings.removeProgress(contactId);
       await tx.pendingTargets.removeAll(contactId);
-      await tx.tokens.retire(contactId, 'Cancelled');
+      await retireTokens(tx, contactId, 'Cancelled');
       await recordAudit(tx, tenant, now, 'DeleteMessageContact', contactId, {
         Status: 'Deleted',
         ...(reachable && accounts.length > 0 ? { RetainedInAccounts: accounts.length } : {}),
@@ -370,7 +371,7 @@ export class ContactService {
       const changes: Record<string, unknown> = {};
       for (const kind of kinds) {
         await tx.pendingTargets.remove(contactId, kind);
-        await tx.tokens.retire(contactId, 'Cancelled', kind);
+        await retireTokens(tx, contactId, 'Cancelled', kind);
         changes[kind === 'email' ? 'EmailAddress' : 'PhoneNumber'] = kind === 'email' ? row.email : row.phone;
       }
       await recordAudit(tx, tenant, now, 'CancelMessageContactUpdate', contactId, changes);

@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import type { DeletionJobRow } from '../store/binding-repositories.js';
 import { ApiError } from './errors.js';
 import { recordAudit } from './audit.js';
+import { retireTokens } from './delivery-queue.js';
 import type { Tenant } from './tenant.js';
 import { type Clock, addSeconds, toStored } from './time.js';
 import { isDeadLocalOwner, newOwner } from './leases.js';
@@ -184,7 +185,7 @@ export class DeletionRunner {
     if (failed.length === 0) {
       await this.claimContact(tx, job.contact_id, version, { lifecycle: 'Deleted', deleted_at: at, updated_at: at });
       await tx.pendingTargets.removeAll(job.contact_id);
-      await tx.tokens.retire(job.contact_id, 'Cancelled');
+      await retireTokens(tx, job.contact_id, 'Cancelled');
       await tx.bindings.removeAllForContact(job.contact_id);
       await tx.bindings.removeProgress(job.contact_id);
       await tx.bindings.removeJob(job.contact_id);

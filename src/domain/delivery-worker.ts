@@ -13,10 +13,16 @@
  * Temporary failures are retried with exponential backoff and jitter until the attempts run out;
  * a permanent failure ends the delivery at once. Either way the row keeps its attempts, their
  * times and the last error.
+ *
+ * Verification tokens: the statement that records Sent also takes the token out of the row; a
+ * verification delivery whose token was taken out before it could be sent (used, superseded,
+ * cancelled, expired) is not sent. The worker also sweeps the outbox for tokens that expired
+ * (at most once every `linkSweepMs` of the server's clock, one batch at a time).
  */
 import type { OutboxRow } from '../store/repositories.js';
 import type { Store } from '../store/store.js';
 import { type EmailTransport, type SmsTransport, DeliveryError } from '../delivery/transport.js';
+import { notSentReasons } from './delivery-queue.js';
 import { isDeadLocalOwner, newOwner } from './leases.js';
 import { type Clock, toStored } from './time.js';
 
@@ -30,6 +36,8 @@ export interface DeliveryWorkerOptions {
   leaseSeconds: number;
   /** How often an idle worker looks for work it was not told about (another process's). */
   pollMs?: number;
+  /** How often, in the server's time, expired verification tokens are looked for (default 1 s). */
+  linkSweepMs?: number;
   /** A number in [0, 1) for the jitter (tests fix it). */
   random?: () => number;
   onError?: (error: unknown) => void;
@@ -42,6 +50,10 @@ export interface Transports {
 }
 
 const maxErrorLength = 1000;
+/** Rows whose expired token one sweep statement takes out. */
+const linkSweepBatch = 200;
+/** A link that no longer ends with a whole token: it was taken out of the row. */
+const withoutWholeToken = (link: string): boolean => !/\/verify\/[0-9A-Za-z]{43}$/.test(link);
 
 /** The wait before attempt `attempt + 1`: base·2^(attempt−1), at most max, times a jitter in [½, 1). */
 export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random: number): number {
@@ -62,6 +74,9 @@ export class DeliveryWorker {
   private interrupt: (() => void) | undefined;
   private woken = false;
   private transports: Transports = {};
+  private readonly linkSweepMs: number;
+  /** Server time (ms) of the next sweep for expired tokens. */
+  private nextLinkSweep = 0;
 
   /** `transports` may still be loading: the worker starts sending once they are there. */
   constructor(
@@ -72,6 +87,7 @@ export class DeliveryWorker {
   ) {
     this.pollMs = options.pollMs ?? 1000;
     this.random = options.random ?? Math.random;
+    this.linkSweepMs = options.linkSweepMs ?? 1000;
     // Awaited only when the worker starts; until then a failure must not count as unhandled.
     Promise.resolve(loading).catch(() => {});
   }
@@ -116,9 +132,11 @@ export class DeliveryWorker {
       this.woken = false;
       let wait: number;
       try {
+        const moreExpired = await this.sweepExpiredLinks();
         await this.fill();
         failures = 0;
-        wait = await this.idleWaitMs();
+        // A sweep that found a whole batch goes on at the next turn of the event loop.
+        wait = moreExpired ? 0 : await this.idleWaitMs();
       } catch (error) {
         // The database refuses (disk full, read-only, gone): wait before asking again, longer each
         // time, instead of spinning on work that is due but cannot be taken.
@@ -130,6 +148,19 @@ export class DeliveryWorker {
       if (this.woken) continue;
       await this.pause(wait);
     }
+  }
+
+  /**
+   * Takes the tokens that expired out of the outbox, one batch, when a sweep is due; whether there
+   * may be more. An idle sweep is one indexed read.
+   */
+  private async sweepExpiredLinks(): Promise<boolean> {
+    const now = this.clock();
+    if (now.getTime() < this.nextLinkSweep) return false;
+    const found = await this.store.outbox.retireExpiredLinks(toStored(now), linkSweepBatch, notSentReasons.Expired);
+    const more = found >= linkSweepBatch;
+    this.nextLinkSweep = more ? 0 : now.getTime() + this.linkSweepMs;
+    return more;
   }
 
   /** Until the earliest due attempt or lease expiry, at most the poll interval. */
@@ -201,6 +232,12 @@ export class DeliveryWorker {
   /** One attempt of one delivery, recorded whatever happens. */
   private async attempt(row: OutboxRow): Promise<void> {
     let outcome: Parameters<Store['outbox']['settle']>[3];
+    if (row.purpose === 'verification' && row.link !== null && withoutWholeToken(row.link)) {
+      // Its token was used, superseded, cancelled or expired while the row was Sending (a retry,
+      // or taken over): the message is of no use any more, and its row no longer holds the link.
+      await this.record(row, { status: 'Failed', error: 'not sent: its link was used, superseded, cancelled or expired before it could be sent' });
+      return;
+    }
     try {
       const accepted = await this.send(row);
       outcome = { status: 'Sent', at: toStored(this.clock()), providerId: accepted.providerId ?? null };

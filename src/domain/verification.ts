@@ -1,11 +1,13 @@
 /**
  * Verification of a contact's pending email or phone: a single-use link token, sent through the
- * outbox, confirmed by the recipient. Tokens are stored as SHA-256 hashes only.
+ * outbox, confirmed by the recipient. Tokens are stored as SHA-256 hashes only; the message that
+ * carries one holds it in clear only until it is sent, used, superseded, cancelled or expired
+ * (src/domain/delivery-queue.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Language } from '../delivery/language.js';
 import { verificationEmail, verificationSms } from '../delivery/templates.js';
-import { type DeliveryQueue, newMessageId } from './delivery-queue.js';
+import { type DeliveryQueue, newMessageId, retireLinks, retireTokens } from './delivery-queue.js';
 import type { Store } from '../store/store.js';
 import type { TargetKind } from '../store/schema.js';
 import { checkEmail, checkPhone } from './contact-fields.js';
@@ -81,7 +83,9 @@ export class VerificationService {
       const minuteAgo = toStored(addSeconds(now, -60));
       const dayAgo = toStored(addSeconds(now, -86_400));
       if (
-        (await tx.outbox.countToRecipientSince(verificationPurpose, target, minuteAgo)) >=
+        // Both counted within the directory only: another tenant's sends to the same address
+        // neither use up this one's allowance nor show in its answers (docs/decisions.md).
+        (await tx.outbox.countToRecipientSince(verificationPurpose, tenant.directoryId, target, minuteAgo)) >=
           this.rules.sendsPerMinutePerAddress ||
         (await tx.outbox.countForDirectorySince(verificationPurpose, tenant.directoryId, dayAgo)) >=
           this.rules.sendsPerDayPerAccount
@@ -89,8 +93,9 @@ export class VerificationService {
         throw new ApiError('SendValidateCodeExceedsLimitForAccount');
       }
       await this.contacts.claim(tx, row, {});
-      // The newest link for a target is the only one that works.
-      await tx.tokens.retire(contactId, 'Superseded', kind);
+      // The newest link for a target is the only one that works; older messages lose theirs.
+      await retireTokens(tx, contactId, 'Superseded', kind);
+      const expiresAt = toStored(addSeconds(now, this.rules.tokenTtlSeconds));
       await tx.tokens.insert({
         token_hash: hashToken(token),
         contact_id: contactId,
@@ -98,7 +103,7 @@ export class VerificationService {
         target,
         state: 'Pending',
         created_at: toStored(now),
-        expires_at: toStored(addSeconds(now, this.rules.tokenTtlSeconds)),
+        expires_at: expiresAt,
         used_at: null,
       });
       await this.deliveries.add(tx, toStored(now), {
@@ -108,6 +113,7 @@ export class VerificationService {
         purpose: verificationPurpose,
         recipient: target,
         link,
+        linkExpiresAt: expiresAt,
         content,
       });
       await recordAudit(
@@ -153,6 +159,7 @@ export class VerificationService {
         const verified = tokenRow.kind === 'email' ? { email: tokenRow.target } : { phone: tokenRow.target };
         await this.contacts.claim(tx, contact, { ...verified, updated_at: now });
         await tx.pendingTargets.remove(contact.id, tokenRow.kind);
+        await retireLinks(tx, contact.id, 'Used', tokenRow.kind);
         await recordAudit(tx, tenant, now, 'ConfirmVerification', contact.id, {
           [tokenRow.kind === 'email' ? 'EmailAddress' : 'PhoneNumber']: tokenRow.target,
           Verified: true,

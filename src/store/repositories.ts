@@ -16,6 +16,7 @@ import type {
   AuditEventsTable,
   ContactsTable,
   Database,
+  OutboxChannel,
   OutboxTable,
   PendingTargetsTable,
   TargetKind,
@@ -273,6 +274,37 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
 }
 
+/**
+ * Taking a verification token out of a row: every column that holds it gets, instead of the
+ * token, its first 6 characters and `…` (the link then still says which one it was, and no longer
+ * works). A link ends with its token, 43 characters (src/domain/ids.ts). Guarded by
+ * `link_expires_at`, which is set only while the row holds its token in clear, so that applying
+ * it twice, or to a row without a link, changes nothing. Every right-hand side of an UPDATE sees
+ * the row as it was, on both dialects, so `link_expires_at` can be cleared in the same SET.
+ */
+const linkToken = sql<string>`substr(link, length(link) - 42)`;
+const maskedToken = sql<string>`(substr(link, length(link) - 42, 6) || '…')`;
+const withoutToken = (column: 'link' | 'body' | 'html_body' | 'sms_params') =>
+  sql<string>`case when link_expires_at is null then ${sql.ref(column)} else replace(${sql.ref(column)}, ${linkToken}, ${maskedToken}) end`;
+const tokenRemoved = () => ({
+  link: withoutToken('link'),
+  body: withoutToken('body'),
+  html_body: withoutToken('html_body'),
+  sms_params: withoutToken('sms_params'),
+  link_expires_at: null,
+});
+/**
+ * Token removal for a row whose token stops working: a row still Queued (not yet sent) is not
+ * sent at all any more, Failed with `reason`; Stored, Sending (a worker has it), Sent and Failed
+ * rows keep their status.
+ */
+const retiredLink = (reason: string) => ({
+  ...tokenRemoved(),
+  status: sql<DeliveryStatus>`case when status = 'Queued' then 'Failed' else status end`,
+  last_error: sql<string | null>`case when status = 'Queued' then ${reason} else last_error end`,
+  next_attempt_at: sql<string | null>`case when status = 'Queued' then null else next_attempt_at end`,
+});
+
 /** The outbox: every message to every recipient, the delivery queue, and its history. */
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -281,11 +313,13 @@ export class OutboxRepository {
     await this.db.insertInto('outbox').values(row).execute();
   }
 
-  async countToRecipientSince(purpose: string, recipient: string, since: string): Promise<number> {
+  /** Messages of one directory to one address or number since `since`: never another directory's. */
+  async countToRecipientSince(purpose: string, directoryId: string, recipient: string, since: string): Promise<number> {
     const row = await this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll<number | string>().as('count'))
       .where('recipient', '=', recipient)
+      .where('directory_id', '=', directoryId)
       .where('purpose', '=', purpose)
       .where('created_at', '>', since)
       .executeTakeFirstOrThrow();
@@ -420,7 +454,8 @@ export class OutboxRepository {
   ): Promise<boolean> {
     const changes =
       outcome.status === 'Sent'
-        ? { status: outcome.status, sent_at: outcome.at, provider_id: outcome.providerId?.slice(0, 256) ?? null, last_error: null }
+        ? // The message has left: its row keeps no usable token, from this same statement on.
+          { status: outcome.status, sent_at: outcome.at, provider_id: outcome.providerId?.slice(0, 256) ?? null, last_error: null, ...tokenRemoved() }
         : outcome.status === 'Queued'
           ? { status: outcome.status, next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error }
           : { status: outcome.status, last_error: outcome.error };
@@ -433,6 +468,50 @@ export class OutboxRepository {
       .where('attempts', '=', attempts)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Takes the token out of every verification row of a contact (of one channel, if given) that
+   * still holds one: its token was used, superseded or cancelled. Rows still Queued are Failed
+   * with `reason` instead of being sent. Part of the transaction that retires the token.
+   */
+  async retireLinks(contactId: string, channel: OutboxChannel | undefined, reason: string): Promise<number> {
+    let query = this.db
+      .updateTable('outbox')
+      .set(retiredLink(reason))
+      .where('contact_id', '=', contactId)
+      .where('purpose', '=', 'verification')
+      .where('link_expires_at', 'is not', null);
+    if (channel) query = query.where('channel', '=', channel);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /**
+   * Takes the token out of at most `limit` rows whose token expired by `now`, the earliest first,
+   * and answers how many such rows it found (`limit`: there may be more). Only reads when there
+   * are none, so that an idle sweep writes nothing (and empties no cache).
+   */
+  async retireExpiredLinks(now: string, limit: number, reason: string): Promise<number> {
+    const ids = await this.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('link_expires_at', '<=', now)
+      .orderBy('link_expires_at')
+      .limit(limit)
+      .execute();
+    if (ids.length === 0) return 0;
+    await this.db
+      .updateTable('outbox')
+      .set(retiredLink(reason))
+      .where(
+        'id',
+        'in',
+        ids.map((row) => row.id),
+      )
+      .where('link_expires_at', '<=', now)
+      .execute();
+    return ids.length;
   }
 
   /** Ends a delivery held by a vanished worker that had no attempt left, if it is still as seen. */

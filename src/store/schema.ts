@@ -192,6 +192,11 @@ export interface OutboxTable {
   /** JSON object: the named values of an SMS template. */
   sms_params: string | null;
   link: string | null;
+  /**
+   * While the row holds a verification token in clear (in link, body, html_body or sms_params):
+   * when that token expires. Null on every other row, and once the token was taken out (0007).
+   */
+  link_expires_at: string | null;
   transport: string;
   status: DeliveryStatus;
   attempts: Generated<number>;

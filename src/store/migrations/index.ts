@@ -6,6 +6,7 @@ import { writePath } from './0003-write-path.js';
 import { delivery } from './0004-delivery.js';
 import { signatureNonces } from './0005-signature-nonces.js';
 import { throttleBuckets } from './0006-throttle-buckets.js';
+import { linkExpiry } from './0007-link-expiry.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_delivery': delivery,
   '0005_signature_nonces': signatureNonces,
   '0006_throttle_buckets': throttleBuckets,
+  '0007_link_expiry': linkExpiry,
 };
 
 export const migrationProvider: MigrationProvider = {
