@@ -350,7 +350,9 @@ describe('three instances on one PostgreSQL database', { skip: !backends.some((b
     for (const row of rows) {
       const [mail] = mails.filter((m) => m.to.includes(row.recipient));
       assert.equal(mail?.messageId, `<${row.id}@rdcontacts>`, `the email to ${row.recipient} is its delivery`);
-      assert.ok(mail.text.includes(row.link), `the email to ${row.recipient} carries its own verification link`);
+      // Once Sent, the outbox keeps the link cut short (its token's first 6 characters and …).
+      assert.ok(row.link.endsWith('…'), `the outbox no longer holds the token of the email to ${row.recipient}`);
+      assert.ok(mail.text.includes(row.link.slice(0, -1)), `the email to ${row.recipient} carries its own verification link`);
     }
 
     // What a user sees through the API, on another instance than the one that queued it: Sent, once.
