@@ -125,9 +125,14 @@ export class ServeProcess {
       failReady = reject;
     });
     this.ready.catch(() => {}); // a test that expects a failure need not await it
+    let isReady = false;
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
-      if (this.logLines().some((line) => line.msg === 'rdcontacts ready')) markReady();
+      // Looked for until found only: a server under load writes many lines.
+      if (!isReady && this.logLines().some((line) => line.msg === 'rdcontacts ready')) {
+        isReady = true;
+        markReady();
+      }
     });
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise<Exit>((resolve, reject) => {
