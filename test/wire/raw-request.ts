@@ -254,7 +254,7 @@ export function send(endpoint: string, request: RawRequest): Promise<RawResponse
  * Writes `raw` bytes on a fresh TCP connection and parses the HTTP answer by hand, for requests
  * node:http would refuse to build or that the server answers before parsing (oversized headers).
  */
-export function sendBytes(endpoint: string, raw: string | Buffer): Promise<RawResponse> {
+export function sendBytes(endpoint: string, raw: string | Buffer, options: { halfClose?: boolean } = {}): Promise<RawResponse> {
   const [hostname, port] = endpoint.split(':');
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname!, port: Number(port) });
@@ -285,6 +285,8 @@ export function sendBytes(endpoint: string, raw: string | Buffer): Promise<RawRe
       socket.destroy();
     });
     socket.write(raw);
-    socket.end();
+    // Half-closing tells the server nothing more comes; without it, the request must say
+    // `Connection: close` (the server, like Node's, may drop an answer it owes a half-closed socket).
+    if (options.halfClose !== false) socket.end();
   });
 }
