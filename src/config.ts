@@ -1,5 +1,7 @@
 /** Service configuration: defaults, overridden by environment variables, overridden by flags. */
+import { isIPv6 } from 'node:net';
 import { type Language, isLanguage, languages } from './delivery/language.js';
+import { parseDatabaseUrl } from './store/database.js';
 // Types only: the transports' libraries are loaded when a transport is made, not with the configuration.
 import type { AliyunSmsSettings } from './delivery/transports/aliyun.js';
 import type { SmtpSettings } from './delivery/transports/smtp.js';
@@ -35,6 +37,10 @@ export interface DeliveryConfig {
   leaseSeconds: number;
 }
 
+/** pino's levels. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
 export const sqliteSynchronousModes = ['full', 'normal'] as const;
 export type SqliteSynchronous = (typeof sqliteSynchronousModes)[number];
 
@@ -69,7 +75,7 @@ export interface Config {
   idleTimeoutMs: number;
   /** SQLite's `synchronous`: `full` keeps acknowledged commits through a power loss, `normal` only through a process crash. */
   sqliteSynchronous: SqliteSynchronous;
-  logLevel: string;
+  logLevel: LogLevel;
   /** Language of the messages, and of the confirmation page when the browser names none of ours. */
   language: Language;
   delivery: DeliveryConfig;
@@ -113,49 +119,105 @@ export const defaults = {
   deliveryLeaseSeconds: 120,
 } as const;
 
-/** Every setting: its flag, its environment variable, and what it means (the README lists these). */
+/**
+ * Every setting: its flag, its environment variable, what it means and its default, if it has one
+ * (the README lists these; `serve --help` shows them).
+ */
 export const settings = {
-  host: { flag: '--host <address>', env: 'RDC_HOST', help: 'address to listen on' },
-  port: { flag: '--port <number>', env: 'RDC_PORT', help: 'port to listen on' },
-  database: { flag: '--database <url>', env: 'RDC_DATABASE', help: 'sqlite:<path>' },
-  publicUrl: { flag: '--public-url <url>', env: 'RDC_PUBLIC_URL', help: 'base of links in messages (default http://<host>:<port>)' },
-  throttle: { flag: '--throttle <calls-per-second|off>', env: 'RDC_THROTTLE', help: 'calls per second per account and action' },
-  maxContacts: { flag: '--max-contacts <number>', env: 'RDC_MAX_CONTACTS', help: 'contacts per resource directory' },
-  maxMembers: { flag: '--max-members <number>', env: 'RDC_MAX_MEMBERS', help: 'member accounts per resource directory' },
-  maxFolders: { flag: '--max-folders <number>', env: 'RDC_MAX_FOLDERS', help: 'folders per resource directory, Root not counted' },
-  phoneCountryCodes: { flag: '--phone-country-codes <list>', env: 'RDC_PHONE_COUNTRY_CODES', help: 'allowed phone country codes, comma-separated' },
-  verificationTtl: { flag: '--verification-ttl <seconds>', env: 'RDC_VERIFICATION_TTL', help: 'lifetime of a verification link' },
-  sendsPerMinute: { flag: '--sends-per-minute <number>', env: 'RDC_SENDS_PER_MINUTE', help: 'verification messages per minute to one address' },
-  sendsPerDay: { flag: '--sends-per-day <number>', env: 'RDC_SENDS_PER_DAY', help: 'verification messages per day per account' },
-  deletionBatchSize: { flag: '--deletion-batch-size <number>', env: 'RDC_DELETION_BATCH_SIZE', help: 'member accounts a deletion job decides per transaction' },
-  deletionStepDelay: { flag: '--deletion-step-delay <ms>', env: 'RDC_DELETION_STEP_DELAY', help: 'pause between two steps of a deletion job, milliseconds' },
+  host: { flag: '--host <address>', env: 'RDC_HOST', help: 'address to listen on; a wildcard (0.0.0.0, ::) needs --public-url', default: defaults.host },
+  port: { flag: '--port <number>', env: 'RDC_PORT', help: 'port to listen on (0: any free port)', default: String(defaults.port) },
+  database: {
+    flag: '--database <url>',
+    env: 'RDC_DATABASE',
+    help: 'sqlite:<path> or postgres://user[:password]@host:port/database',
+    default: defaults.databaseUrl,
+  },
+  publicUrl: { flag: '--public-url <url>', env: 'RDC_PUBLIC_URL', help: 'base of links in messages', default: 'http://<host>:<port>' },
+  throttle: { flag: '--throttle <calls-per-second|off>', env: 'RDC_THROTTLE', help: 'calls per second per account and action', default: defaults.throttle },
+  maxContacts: { flag: '--max-contacts <number>', env: 'RDC_MAX_CONTACTS', help: 'contacts per resource directory', default: String(defaults.maxContactsPerDirectory) },
+  maxMembers: { flag: '--max-members <number>', env: 'RDC_MAX_MEMBERS', help: 'member accounts per resource directory', default: String(defaults.maxMembersPerDirectory) },
+  maxFolders: {
+    flag: '--max-folders <number>',
+    env: 'RDC_MAX_FOLDERS',
+    help: 'folders per resource directory, Root not counted',
+    default: String(defaults.maxFoldersPerDirectory),
+  },
+  phoneCountryCodes: {
+    flag: '--phone-country-codes <list>',
+    env: 'RDC_PHONE_COUNTRY_CODES',
+    help: 'allowed phone country codes, comma-separated',
+    default: defaults.phoneCountryCodes,
+  },
+  verificationTtl: {
+    flag: '--verification-ttl <seconds>',
+    env: 'RDC_VERIFICATION_TTL',
+    help: 'lifetime of a verification link',
+    default: String(defaults.verificationTtlSeconds),
+  },
+  sendsPerMinute: {
+    flag: '--sends-per-minute <number>',
+    env: 'RDC_SENDS_PER_MINUTE',
+    help: 'verification messages from one directory (account) to one address per 60 s',
+    default: String(defaults.sendsPerMinutePerAddress),
+  },
+  sendsPerDay: {
+    flag: '--sends-per-day <number>',
+    env: 'RDC_SENDS_PER_DAY',
+    help: 'verification messages per account per 24 h',
+    default: String(defaults.sendsPerDayPerAccount),
+  },
+  deletionBatchSize: {
+    flag: '--deletion-batch-size <number>',
+    env: 'RDC_DELETION_BATCH_SIZE',
+    help: 'member accounts a deletion job decides per transaction',
+    default: String(defaults.deletionBatchSize),
+  },
+  deletionStepDelay: {
+    flag: '--deletion-step-delay <ms>',
+    env: 'RDC_DELETION_STEP_DELAY',
+    help: 'pause between two steps of a deletion job, milliseconds',
+    default: String(defaults.deletionStepDelayMs),
+  },
   deletionLease: {
     flag: '--deletion-lease <seconds>',
     env: 'RDC_DELETION_LEASE',
-    help: 'after this long without a step, a deletion job held by a vanished instance is taken over (default 30)',
+    help: 'after this long without a step, a deletion job held by a vanished instance is taken over',
+    default: String(defaults.deletionLeaseSeconds),
   },
-  requestTimeout: { flag: '--request-timeout <ms>', env: 'RDC_REQUEST_TIMEOUT', help: 'longest time to receive one request, headers and body (default 30000)' },
+  requestTimeout: {
+    flag: '--request-timeout <ms>',
+    env: 'RDC_REQUEST_TIMEOUT',
+    help: 'longest time to receive one request, headers and body (else 408)',
+    default: String(defaults.requestTimeoutMs),
+  },
   idleTimeout: {
     flag: '--idle-timeout <ms>',
     env: 'RDC_IDLE_TIMEOUT',
-    help: 'a connection silent this long is closed; also how long a kept-alive one waits for its next request (default 65000)',
+    help: 'a connection silent this long is closed; also how long a kept-alive one waits for its next request',
+    default: String(defaults.idleTimeoutMs),
   },
   sqliteSynchronous: {
     flag: '--sqlite-synchronous <mode>',
     env: 'RDC_SQLITE_SYNCHRONOUS',
-    help: 'full (default): an answered write survives a power loss; normal: only a crash of the process',
+    help: 'full: an answered write survives a power loss; normal: only a crash of the process',
+    default: defaults.sqliteSynchronous,
   },
-  logLevel: { flag: '--log-level <level>', env: 'RDC_LOG_LEVEL', help: 'fatal, error, warn, info, debug or silent' },
-  language: { flag: '--language <tag>', env: 'RDC_LANGUAGE', help: `language of messages and pages: ${languages.join(' or ')}` },
-  emailTransport: { flag: '--email-transport <name>', env: 'RDC_EMAIL_TRANSPORT', help: 'outbox (store only) or smtp' },
+  logLevel: { flag: '--log-level <level>', env: 'RDC_LOG_LEVEL', help: 'fatal, error, warn, info, debug, trace or silent', default: defaults.logLevel },
+  language: { flag: '--language <tag>', env: 'RDC_LANGUAGE', help: `language of messages and pages: ${languages.join(' or ')}`, default: defaults.language },
+  emailTransport: { flag: '--email-transport <name>', env: 'RDC_EMAIL_TRANSPORT', help: 'outbox (store only) or smtp', default: defaults.transport },
   smtpHost: { flag: '--smtp-host <host>', env: 'RDC_SMTP_HOST', help: 'SMTP server' },
-  smtpPort: { flag: '--smtp-port <number>', env: 'RDC_SMTP_PORT', help: 'SMTP port (default 587)' },
-  smtpSecurity: { flag: '--smtp-security <mode>', env: 'RDC_SMTP_SECURITY', help: 'starttls (required, default), tls (implicit) or none' },
+  smtpPort: { flag: '--smtp-port <number>', env: 'RDC_SMTP_PORT', help: 'SMTP port', default: String(defaults.smtpPort) },
+  smtpSecurity: {
+    flag: '--smtp-security <mode>',
+    env: 'RDC_SMTP_SECURITY',
+    help: 'starttls (required), tls (implicit) or none',
+    default: defaults.smtpSecurity,
+  },
   smtpUser: { flag: '--smtp-user <name>', env: 'RDC_SMTP_USER', help: 'SMTP user; the password comes from RDC_SMTP_PASSWORD only' },
   smtpCaFile: { flag: '--smtp-ca-file <path>', env: 'RDC_SMTP_CA_FILE', help: 'PEM file of CAs to trust for the SMTP server' },
   mailFrom: { flag: '--mail-from <address>', env: 'RDC_MAIL_FROM', help: 'sender address of emails' },
-  mailFromName: { flag: '--mail-from-name <name>', env: 'RDC_MAIL_FROM_NAME', help: 'sender name of emails (default rdcontacts)' },
-  smsTransport: { flag: '--sms-transport <name>', env: 'RDC_SMS_TRANSPORT', help: 'outbox (store only), webhook or aliyun' },
+  mailFromName: { flag: '--mail-from-name <name>', env: 'RDC_MAIL_FROM_NAME', help: 'sender name of emails', default: defaults.mailFromName },
+  smsTransport: { flag: '--sms-transport <name>', env: 'RDC_SMS_TRANSPORT', help: 'outbox (store only), webhook or aliyun', default: defaults.transport },
   smsWebhookUrl: { flag: '--sms-webhook-url <url>', env: 'RDC_SMS_WEBHOOK_URL', help: 'where the webhook transport POSTs; the secret comes from RDC_SMS_WEBHOOK_SECRET only' },
   smsAliyunSignName: { flag: '--sms-aliyun-sign-name <name>', env: 'RDC_SMS_ALIYUN_SIGN_NAME', help: 'SMS signature name (SignName)' },
   smsAliyunTemplateCode: { flag: '--sms-aliyun-template-code <code>', env: 'RDC_SMS_ALIYUN_TEMPLATE_CODE', help: 'SMS template (TemplateCode); keys from RDC_SMS_ALIYUN_ACCESS_KEY_ID / _SECRET only' },
@@ -164,14 +226,52 @@ export const settings = {
     env: 'RDC_SMS_ALIYUN_TEMPLATES',
     help: 'a template per kind, e.g. verification=SMS_1,test=SMS_2,notification=SMS_3 (others use the template code)',
   },
-  smsAliyunEndpoint: { flag: '--sms-aliyun-endpoint <host>', env: 'RDC_SMS_ALIYUN_ENDPOINT', help: 'Dysmsapi endpoint (default dysmsapi.aliyuncs.com)' },
-  deliveryAttempts: { flag: '--delivery-attempts <number>', env: 'RDC_DELIVERY_ATTEMPTS', help: 'attempts of a message before it is Failed (default 10)' },
-  deliveryRetryBase: { flag: '--delivery-retry-base <ms>', env: 'RDC_DELIVERY_RETRY_BASE', help: 'wait before the 2nd attempt, doubled for each further one (default 10000)' },
-  deliveryRetryMax: { flag: '--delivery-retry-max <ms>', env: 'RDC_DELIVERY_RETRY_MAX', help: 'longest wait between two attempts (default 3600000)' },
-  deliveryConcurrency: { flag: '--delivery-concurrency <number>', env: 'RDC_DELIVERY_CONCURRENCY', help: 'messages sent at the same time (default 4)' },
-  deliveryTimeout: { flag: '--delivery-timeout <ms>', env: 'RDC_DELIVERY_TIMEOUT', help: 'longest wait for one send (default 30000)' },
-  deliveryLease: { flag: '--delivery-lease <seconds>', env: 'RDC_DELIVERY_LEASE', help: 'after this long, a message being sent by a dead process is taken over (default 120)' },
-} as const;
+  smsAliyunEndpoint: { flag: '--sms-aliyun-endpoint <host>', env: 'RDC_SMS_ALIYUN_ENDPOINT', help: 'Dysmsapi endpoint', default: defaults.smsAliyunEndpoint },
+  deliveryAttempts: {
+    flag: '--delivery-attempts <number>',
+    env: 'RDC_DELIVERY_ATTEMPTS',
+    help: 'attempts of a message before it is Failed',
+    default: String(defaults.deliveryAttempts),
+  },
+  deliveryRetryBase: {
+    flag: '--delivery-retry-base <ms>',
+    env: 'RDC_DELIVERY_RETRY_BASE',
+    help: 'wait before the 2nd attempt, doubled for each further one',
+    default: String(defaults.deliveryRetryBaseMs),
+  },
+  deliveryRetryMax: {
+    flag: '--delivery-retry-max <ms>',
+    env: 'RDC_DELIVERY_RETRY_MAX',
+    help: 'longest wait between two attempts',
+    default: String(defaults.deliveryRetryMaxMs),
+  },
+  deliveryConcurrency: {
+    flag: '--delivery-concurrency <number>',
+    env: 'RDC_DELIVERY_CONCURRENCY',
+    help: 'messages sent at the same time',
+    default: String(defaults.deliveryConcurrency),
+  },
+  deliveryTimeout: { flag: '--delivery-timeout <ms>', env: 'RDC_DELIVERY_TIMEOUT', help: 'longest wait for one send', default: String(defaults.deliveryTimeoutMs) },
+  deliveryLease: {
+    flag: '--delivery-lease <seconds>',
+    env: 'RDC_DELIVERY_LEASE',
+    help: 'after this long, a message being sent by a dead process is taken over',
+    default: String(defaults.deliveryLeaseSeconds),
+  },
+} as const satisfies Record<string, Setting>;
+
+export interface Setting {
+  flag: string;
+  env: string;
+  help: string;
+  /** What applies when neither the flag nor the environment gives a value; none for what must be given. */
+  default?: string;
+}
+
+/** The help text of a setting: what it means, its environment variable and its default. */
+export function settingHelp(setting: Setting): string {
+  return `${setting.help} (env ${setting.env}${setting.default === undefined ? '' : `, default ${setting.default}`})`;
+}
 
 export type SettingName = keyof typeof settings;
 export type RawSettings = Partial<Record<SettingName, string>>;
@@ -183,6 +283,34 @@ function integer(name: string, text: string, min: number): number {
   return Number(text);
 }
 
+/** One of a list of words. */
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
+  if (!allowed.includes(text as T)) {
+    throw new ConfigError(`${name} must be ${allowed.length > 2 ? 'one of ' : ''}${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not "${text}"`);
+  }
+  return text as T;
+}
+
+/** Listening on every address: no recipient can open a link to it. */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || (isIPv6(host) && /^[0:]+$/.test(host));
+}
+
+/** The public URL when none is given: where the service listens (`serve` puts the real port in after listening). */
+export function defaultPublicUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * The database URL of every command (a flag, else RDC_DATABASE, else the default), refused with
+ * a one-line message when it is of no supported kind.
+ */
+export function resolveDatabaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const url = flag ?? (env[settings.database.env] || defaults.databaseUrl);
+  parseDatabaseUrl(url);
+  return url;
+}
+
 /** Flags win over the environment, which wins over the defaults. */
 export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.env): Config {
   const pick = (name: SettingName): string | undefined => flags[name] ?? (env[settings[name].env] || undefined);
@@ -190,8 +318,17 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
   const port = integer('port', pick('port') ?? String(defaults.port), 0);
   if (port > 65_535) throw new ConfigError(`port must be at most 65535, not ${port}`);
   const throttleText = pick('throttle') ?? defaults.throttle;
-  const throttlePerSecond = throttleText === 'off' ? 0 : integer('throttle', throttleText, 1);
-  const publicUrl = (pick('publicUrl') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  if (throttleText !== 'off' && !(/^\d+$/.test(throttleText) && Number(throttleText) >= 1)) {
+    throw new ConfigError(`throttle must be an integer of at least 1 (calls per second) or off, not "${throttleText}"`);
+  }
+  const throttlePerSecond = throttleText === 'off' ? 0 : Number(throttleText);
+  const givenPublicUrl = pick('publicUrl');
+  if (givenPublicUrl === undefined && isWildcard(host)) {
+    throw new ConfigError(
+      `host ${host} listens on every address, which no link can name: set --public-url or RDC_PUBLIC_URL to the URL recipients open (https://contacts.example.com)`,
+    );
+  }
+  const publicUrl = (givenPublicUrl ?? defaultPublicUrl(host, port)).replace(/\/+$/, '');
   const phoneCountryCodes = (pick('phoneCountryCodes') ?? defaults.phoneCountryCodes).split(',').map((c) => c.trim()).filter(Boolean);
   for (const code of phoneCountryCodes) {
     if (!/^\d{1,4}$/.test(code)) throw new ConfigError(`phone country code "${code}" must be 1 to 4 digits`);
@@ -210,7 +347,7 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
   return {
     host,
     port,
-    databaseUrl: pick('database') ?? defaults.databaseUrl,
+    databaseUrl: resolveDatabaseUrl(flags.database, env),
     publicUrl,
     throttlePerSecond,
     maxContactsPerDirectory: integer('max-contacts', pick('maxContacts') ?? String(defaults.maxContactsPerDirectory), 1),
@@ -229,20 +366,14 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
     maxHeaderBytes: defaults.maxHeaderBytes,
     requestTimeoutMs: integer('request-timeout', pick('requestTimeout') ?? String(defaults.requestTimeoutMs), 1),
     idleTimeoutMs: integer('idle-timeout', pick('idleTimeout') ?? String(defaults.idleTimeoutMs), 1),
-    sqliteSynchronous: sqliteSynchronous(pick('sqliteSynchronous') ?? defaults.sqliteSynchronous),
-    logLevel: pick('logLevel') ?? defaults.logLevel,
+    sqliteSynchronous: oneOf('sqlite-synchronous', pick('sqliteSynchronous') ?? defaults.sqliteSynchronous, sqliteSynchronousModes),
+    logLevel: oneOf('log-level', pick('logLevel') ?? defaults.logLevel, logLevels),
     language,
     delivery: resolveDelivery(pick, env),
     ...(accessKeyId && accessKeySecret ? { bootstrapKey: { accessKeyId, accessKeySecret } } : {}),
   };
 }
 
-function sqliteSynchronous(text: string): SqliteSynchronous {
-  if (!sqliteSynchronousModes.includes(text as SqliteSynchronous)) {
-    throw new ConfigError(`sqlite-synchronous must be ${sqliteSynchronousModes.join(' or ')}, not "${text}"`);
-  }
-  return text as SqliteSynchronous;
-}
 
 /** `verification=SMS_1,test=SMS_2`: a template code per kind of message. */
 function templatesByKind(text: string | undefined): Partial<Record<SmsKind, string>> {

@@ -1,12 +1,8 @@
 /** `rdcontacts admin`: management accounts and AccessKey pairs. */
 import { Command } from 'commander';
-import {
-  AccessKeyConflictError,
-  UnknownAccountError,
-  createAccessKey,
-  createManagementAccount,
-  listManagementAccounts,
-} from '../domain/organization.js';
+import { checkDisplayName } from '../domain/directory/names.js';
+import { isApiError } from '../domain/errors.js';
+import { AccessKeyConflictError, UnknownAccountError, createAccessKey, createManagementAccount } from '../domain/organization.js';
 import { systemClock, toApiDate } from '../domain/time.js';
 import { databaseOption, jsonOption, withStore } from './database-option.js';
 import { CliError, printJson, printTable } from './output.js';
@@ -14,6 +10,24 @@ import { CliError, printJson, printTable } from './output.js';
 interface Common {
   database?: string;
   json?: boolean;
+}
+
+/** `--name`: the rule of every account's display name in the directory (checkDisplayName). */
+function displayName(name: string): string {
+  try {
+    return checkDisplayName(name);
+  } catch (error) {
+    if (!isApiError(error)) throw error;
+    throw new CliError(
+      `--name must be 2 to 50 letters, digits, "_", ".", "-", spaces between them or Chinese characters (${error.code}), not "${name}"`,
+    );
+  }
+}
+
+/** Says that a listing holds nothing (in text mode; JSON prints []). */
+function printRows(rows: Record<string, string>[], none: string): void {
+  if (rows.length === 0) process.stdout.write(`${none}\n`);
+  else printTable(rows);
 }
 
 export function adminCommand(): Command {
@@ -24,13 +38,15 @@ export function adminCommand(): Command {
   accounts
     .command('create')
     .description('create a management account with its resource directory and Root folder')
-    .option('--name <name>', 'display name of the account', 'management')
+    .option('--name <name>', 'display name of the account: 2 to 50 letters, digits, _ . -, inner spaces or Chinese characters', 'management')
     .addOption(databaseOption())
     .addOption(jsonOption())
     .action(async (options: Common & { name: string }) => {
-      const account = await withStore(options, (store) => createManagementAccount(store, systemClock, options.name));
+      const name = displayName(options.name);
+      const account = await withStore(options, (store) => createManagementAccount(store, systemClock, name));
       const shaped = {
         AccountId: account.accountId,
+        DisplayName: name,
         ResourceDirectoryId: account.directoryId,
         RootFolderId: account.rootFolderId,
         CreateDate: toApiDate(account.createdAt),
@@ -45,15 +61,16 @@ export function adminCommand(): Command {
     .addOption(databaseOption())
     .addOption(jsonOption())
     .action(async (options: Common) => {
-      const list = await withStore(options, (store) => listManagementAccounts(store));
+      const list = await withStore(options, (store) => store.directory.listManagementAccounts());
       const shaped = list.map((account) => ({
-        AccountId: account.accountId,
-        ResourceDirectoryId: account.directoryId,
-        RootFolderId: account.rootFolderId,
-        CreateDate: toApiDate(account.createdAt),
+        AccountId: account.account_id,
+        DisplayName: account.display_name,
+        ResourceDirectoryId: account.directory_id,
+        RootFolderId: account.root_folder_id,
+        CreateDate: toApiDate(account.created_at),
       }));
       if (options.json) printJson(shaped);
-      else printTable(shaped);
+      else printRows(shaped, 'no accounts');
     });
 
   keys
@@ -96,7 +113,7 @@ export function adminCommand(): Command {
         CreateDate: toApiDate(key.created_at),
       }));
       if (options.json) printJson(shaped);
-      else printTable(shaped);
+      else printRows(shaped, 'no keys');
     });
 
   for (const [name, description] of [

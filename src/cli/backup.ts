@@ -7,21 +7,22 @@ import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { Command } from 'commander';
 import SQLite from 'better-sqlite3';
 import { parseDatabaseUrl } from '../store/database.js';
-import { databaseOption, databaseUrl } from './database-option.js';
-import { CliError } from './output.js';
+import { databaseOption, databaseUrl, jsonOption } from './database-option.js';
+import { CliError, printJson } from './output.js';
 
 export function backupCommand(): Command {
   return new Command('backup')
     .description('copy a SQLite database to a new file, consistently, while the service runs')
     .argument('<file>', 'the backup file to create (it must not exist)')
     .addOption(databaseOption())
-    .action(async (file: string, options: { database?: string }) => {
+    .addOption(jsonOption())
+    .action(async (file: string, options: { database?: string; json?: boolean }) => {
       const location = parseDatabaseUrl(databaseUrl(options));
       if (location.dialect === 'postgres') {
         throw new CliError('PostgreSQL is backed up with its own tools: pg_dump --format=custom (see docs/deployment.md)');
       }
-      if (location.path === ':memory:') throw new CliError('an in-memory database has nothing to back up');
-      if (!existsSync(location.path)) throw new CliError(`no database at ${location.path}`);
+      if (location.path === ':memory:') throw new CliError('sqlite::memory: is an in-memory database, which has nothing to back up');
+      if (!existsSync(location.path)) throw new CliError(`no database at ${location.path}: only "rdcontacts serve" creates one`);
       let target: number;
       try {
         // Created here, empty and owner-only, so that the copy never exists with wider permissions.
@@ -33,7 +34,8 @@ export function backupCommand(): Command {
       const source = new SQLite(location.path, { readonly: true, fileMustExist: true });
       try {
         const { totalPages } = await source.backup(file);
-        process.stdout.write(`Backed up ${location.path} to ${file} (${totalPages} pages).\n`);
+        if (options.json) printJson({ Database: location.path, BackupFile: file, Pages: totalPages });
+        else process.stdout.write(`Backed up ${location.path} to ${file} (${totalPages} pages).\n`);
       } catch (error) {
         rmSync(file, { force: true });
         throw new CliError(`backup failed: ${(error as Error).message}`);

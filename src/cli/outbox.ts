@@ -8,6 +8,12 @@ import { type DeliveryStatus, deliveryStatuses } from '../store/schema.js';
 import { databaseOption, jsonOption, withStore } from './database-option.js';
 import { CliError, printJson, printTable } from './output.js';
 
+/** What an empty listing means: no message at all, or none that the filters let through. */
+function nothingFound(filters: { to?: string; status?: string }): string {
+  if (!filters.to && !filters.status) return 'The outbox is empty.';
+  return `There is no message${filters.to ? ` to ${filters.to}` : ''}${filters.status ? ` in status ${filters.status}` : ''}.`;
+}
+
 export function outboxCommand(): Command {
   return new Command('outbox')
     .description('list messages in the outbox and how their delivery went, newest first')
@@ -49,7 +55,7 @@ export function outboxCommand(): Command {
         LastError: row.last_error ?? '',
       }));
       if (options.json) return printJson(shaped);
-      if (shaped.length === 0) return void process.stdout.write('The outbox is empty.\n');
+      if (shaped.length === 0) return void process.stdout.write(`${nothingFound(options)}\n`);
       printTable(
         shaped.map((message) => ({
           CreateDate: message.CreateDate,

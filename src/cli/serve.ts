@@ -1,31 +1,56 @@
 /** `rdcontacts serve`: open the store, bootstrap it on first start, and listen. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { type RawSettings, type SettingName, resolveConfig, settings } from '../config.js';
+import { type RawSettings, type SettingName, defaultPublicUrl, resolveConfig, settingHelp, settings } from '../config.js';
 import { AccessKeyConflictError, type BootstrapResult, bootstrap } from '../domain/organization.js';
 import { CliError } from './output.js';
 import { systemClock } from '../domain/time.js';
 import { createApp } from '../server/app.js';
 import { type ConfiguredTransports, createTransports } from '../delivery/transports/index.js';
-import { parseDatabaseUrl, redactUrl } from '../store/database.js';
-import { openStore } from '../store/store.js';
+import { describeError, parseDatabaseUrl, redactUrl } from '../store/database.js';
+import { type ServeLock, lockForServe } from '../store/sqlite/serve-lock.js';
+import { type Store, openStore } from '../store/store.js';
 
 /**
- * Where a generated bootstrap key is written, readable by its owner only: beside the SQLite file;
- * for PostgreSQL, under ./data of the working directory.
+ * Where a generated bootstrap key is written, readable by its owner only: beside the SQLite file,
+ * named after it (`<database file>.credentials.json`), so that two databases in one directory
+ * never share one; for PostgreSQL, `./data/bootstrap-credentials.json` of the working directory.
  */
 export function credentialsFile(databaseUrl: string): string | undefined {
   const location = parseDatabaseUrl(databaseUrl);
   if (location.dialect === 'postgres') return resolve('data', 'bootstrap-credentials.json');
-  return location.path === ':memory:' ? undefined : join(dirname(resolve(location.path)), 'bootstrap-credentials.json');
+  return location.path === ':memory:' ? undefined : `${resolve(location.path)}.credentials.json`;
+}
+
+/**
+ * A generated key is written to its credentials file, which must not exist: refused before the
+ * account and key are made (so no secret is made that cannot be kept), when this start would
+ * generate one — no key given in the environment, none stored yet.
+ */
+async function refuseLostSecret(store: Store, file: string | undefined, keyGiven: boolean): Promise<void> {
+  if (keyGiven || file === undefined || !existsSync(file)) return;
+  if ((await store.accessKeys.list()).length > 0) return;
+  throw new CliError(
+    `a new AccessKey would be written to ${file}, which already exists (left by another database?): ` +
+      'move it away, or set RDC_ACCESS_KEY_ID and RDC_ACCESS_KEY_SECRET',
+  );
+}
+
+/** Writes the generated key, owner-only; what went wrong instead, if it could not. */
+function writeCredentials(file: string, credentials: Record<string, string>): string | undefined {
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
 }
 
 export function serveCommand(): Command {
   const command = new Command('serve').description('run the rdcontacts service');
-  for (const setting of Object.values(settings)) {
-    command.addOption(new Option(setting.flag, `${setting.help} (env ${setting.env})`));
-  }
+  for (const setting of Object.values(settings)) command.addOption(new Option(setting.flag, settingHelp(setting)));
   command.option('--json', 'print a generated bootstrap key as JSON instead of text');
   return command.action(async (flags: RawSettings & { json?: boolean }) => {
     const config = resolveConfig(flags);
@@ -35,38 +60,45 @@ export function serveCommand(): Command {
     } catch (error) {
       throw new CliError(`the delivery transports cannot be set up: ${(error as Error).message}`);
     }
-    const store = await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
-    const { newer } = await store.schemaStatus();
+    const location = parseDatabaseUrl(config.databaseUrl);
+    // One serve per SQLite file: what it keeps in memory (nonces, throttling) is its own.
+    const lock: ServeLock | undefined = location.dialect === 'sqlite' && location.path !== ':memory:' ? lockForServe(location.path) : undefined;
+    let store: Store | undefined;
+    const file = credentialsFile(config.databaseUrl);
     let booted: BootstrapResult;
     try {
+      store = await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+      await refuseLostSecret(store, file, config.bootstrapKey !== undefined);
       booted = await bootstrap(store, systemClock, config.bootstrapKey);
     } catch (error) {
-      await store.close();
+      await store?.close();
+      lock?.release();
       if (error instanceof AccessKeyConflictError) throw new CliError(error.message);
       throw error;
     }
+    const opened = store;
+    const { newer } = await opened.schemaStatus();
     const { account, createdKey } = booted;
-    const app = createApp({ config, store, transports });
+    const app = createApp({ config, store: opened, transports });
 
     if (createdKey?.generated) {
-      const file = credentialsFile(config.databaseUrl);
       const credentials = {
         AccountId: account.accountId,
         ResourceDirectoryId: account.directoryId,
         AccessKeyId: createdKey.accessKeyId,
         AccessKeySecret: createdKey.accessKeySecret,
       };
-      if (file) {
-        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-        writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-      }
-      // Printed once, on the terminal, never through the log.
-      if (flags.json) process.stdout.write(`${JSON.stringify({ ...credentials, CredentialsFile: file ?? null })}\n`);
+      const notWritten = file ? writeCredentials(file, credentials) : undefined;
+      const written = file !== undefined && notWritten === undefined ? file : undefined;
+      // Printed once, on the terminal, never through the log; printed even when the file could not
+      // be written, so that the secret is never lost.
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ...credentials, CredentialsFile: written ?? null })}\n`);
       else process.stdout.write(
         `Created management account ${account.accountId} with resource directory ${account.directoryId}.\n` +
           `AccessKeyId:     ${createdKey.accessKeyId}\nAccessKeySecret: ${createdKey.accessKeySecret}\n` +
-          (file ? `Also written to ${file} (readable only by you). This is the only time it is printed.\n` : ''),
+          (written ? `Also written to ${written} (readable only by you). This is the only time it is printed.\n` : ''),
       );
+      if (notWritten) process.stderr.write(`rdcontacts: the key could not be written to ${file} (${notWritten}): keep it now, it is not printed again\n`);
     }
 
     let closing = false;
@@ -74,7 +106,8 @@ export function serveCommand(): Command {
       if (closing) return;
       closing = true;
       await app.close();
-      await store.close();
+      await opened.close();
+      lock?.release();
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
@@ -82,11 +115,18 @@ export function serveCommand(): Command {
       await app.listen({ host: config.host, port: config.port });
     } catch (error) {
       await app.close();
-      await store.close();
+      await opened.close();
+      lock?.release();
       throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
     }
+    // Without --public-url the links name where the service listens: with --port 0, the port the
+    // system chose (the verification service reads config.publicUrl at each send).
+    const address = app.server.address();
+    if (config.publicUrl === defaultPublicUrl(config.host, config.port) && address !== null && typeof address === 'object') {
+      config.publicUrl = defaultPublicUrl(config.host, address.port);
+    }
     app.log.info(
-      { directory: account.directoryId, account: account.accountId, database: redactUrl(config.databaseUrl) },
+      { directory: account.directoryId, account: account.accountId, database: redactUrl(config.databaseUrl), publicUrl: config.publicUrl },
       'rdcontacts ready',
     );
     if (newer.length > 0) {

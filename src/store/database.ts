@@ -1,5 +1,5 @@
 /** Opens the database named by a `--database` URL and brings its schema up to date. */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, type QueryResult, SqliteDialect, sql } from 'kysely';
@@ -18,14 +18,32 @@ export type DatabaseLocation =
     }
   | { dialect: 'postgres'; url: string };
 
+/**
+ * A database that cannot be opened as its URL says: a URL of no supported kind, a missing file, a
+ * server that does not answer, a schema rdcontacts did not make. Its message is one line, fit for
+ * an operator, and never holds a password.
+ */
+export class DatabaseError extends Error {}
+
+/** What a database URL may be, for the messages that refuse one. */
+export const databaseUrlForms =
+  'sqlite:<path> (sqlite::memory: for a throw-away store) or postgres://user[:password]@host:port/database';
+
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
-    if (!path) throw new Error(`database URL "${url}" names no file; use sqlite:<path>`);
-    return { dialect: 'sqlite', path };
+    if (path) return { dialect: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
-  throw new Error(`unsupported database URL "${redactUrl(url)}"; use sqlite:<path> or postgres://user@host:port/database`);
+  throw new DatabaseError(`database must be ${databaseUrlForms}, not "${redactUrl(url)}"`);
+}
+
+/** An error's own words on one line (a connection refused on every address has only a code). */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const inner = error instanceof AggregateError ? error.errors.map(describeError).join('; ') : '';
+  const text = error.message || inner || (error as NodeJS.ErrnoException).code || error.name;
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** A database URL fit for a log line or an error: without its password. */
@@ -40,31 +58,76 @@ export interface OpenOptions {
    * an answered write survives a crash of the process, not of the machine.
    */
   sqliteSynchronous?: 'full' | 'normal';
+  /**
+   * Whether a database may be made here (the default; `serve` and the tests). Without it only a
+   * database rdcontacts already made opens: a SQLite file that exists and holds its migrations, a
+   * PostgreSQL schema that holds them; a missing file (whose directory is not made either), an
+   * in-memory store and an empty schema are refused with a DatabaseError. The other commands of
+   * the CLI open their database so, and a mistyped path never becomes a new empty database.
+   */
+  create?: boolean;
 }
+
+const onlyServeCreates = 'only "rdcontacts serve" creates one';
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Kysely<Database>> {
   const location = parseDatabaseUrl(url);
-  if (location.dialect === 'postgres') return openPostgres(location.url);
-  if (location.path !== ':memory:') {
-    mkdirSync(dirname(resolve(location.path)), { recursive: true, mode: 0o700 });
-    // The file holds AccessKey secrets: readable by its owner only. SQLite gives its -wal and -shm
-    // files the same permissions.
-    closeSync(openSync(location.path, 'a', 0o600));
+  const create = options.create ?? true;
+  if (location.dialect === 'postgres') return openPostgres(location.url, create);
+  const sqlite = openSqlite(location.path, create);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // Checkpoint the WAL every ~40 MB instead of every ~4 MB: each checkpoint syncs the database
+    // file inside a COMMIT, so fewer of them take most of the tail latency off writes.
+    sqlite.pragma('wal_autocheckpoint = 10000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (error) {
+    sqlite.close();
+    throw new DatabaseError(`cannot open the SQLite database ${location.path}: ${describeError(error)}`);
   }
-  const sqlite = new SQLite(location.path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  // Checkpoint the WAL every ~40 MB instead of every ~4 MB: each checkpoint syncs the database
-  // file inside a COMMIT, so fewer of them take most of the tail latency off writes.
-  sqlite.pragma('wal_autocheckpoint = 10000');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   const writes = { count: 0 };
   const statements = withStatementCache(sqlite, writes);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   direct.set(db, sqliteDirect(sqlite, statements, writes));
   return db;
+}
+
+/**
+ * Opens the SQLite file (made first, with its directory, when `create`), or refuses one that
+ * rdcontacts did not make: before anything is written to it, not even its journal mode.
+ */
+function openSqlite(path: string, create: boolean): SQLite.Database {
+  if (path === ':memory:') {
+    if (create) return new SQLite(path);
+    throw new DatabaseError('sqlite::memory: is a throw-away store that lives in one process: name the file that serve uses');
+  }
+  if (!create && !existsSync(path)) throw new DatabaseError(`no database at ${path}: ${onlyServeCreates}`);
+  let sqlite: SQLite.Database | undefined;
+  try {
+    if (create) {
+      mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+      // The file holds AccessKey secrets: readable by its owner only. SQLite gives its -wal and
+      // -shm files the same permissions.
+      closeSync(openSync(path, 'a', 0o600));
+    }
+    sqlite = new SQLite(path, { fileMustExist: !create });
+    if (!create && sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(migrationTable) === undefined) {
+      throw new DatabaseError(`${path} is not an rdcontacts database (it holds none of its tables): ${onlyServeCreates}`);
+    }
+    return sqlite;
+  } catch (error) {
+    sqlite?.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`cannot open the SQLite database ${path}: ${describeError(error)}`);
+  }
 }
 
 /**
@@ -201,7 +264,7 @@ function sqliteDirect(
 }
 
 /** PostgreSQL: a pool of connections; the schema is brought up to date by one instance at a time. */
-async function openPostgres(url: string): Promise<Kysely<Database>> {
+async function openPostgres(url: string, create: boolean): Promise<Kysely<Database>> {
   // Loaded only for PostgreSQL: SQLite users and every CLI command start faster without it.
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -210,7 +273,12 @@ async function openPostgres(url: string): Promise<Kysely<Database>> {
   namePreparedStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateUnderAdvisoryLock(db);
+    try {
+      await sql`select 1`.execute(db);
+    } catch (error) {
+      throw new DatabaseError(`cannot connect to the database ${redactUrl(url)}: ${describeError(error)}`);
+    }
+    await migrateUnderAdvisoryLock(db, create, url);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -226,13 +294,17 @@ const migrationLockKey = 727_261_843;
  * of its own for the whole migration, and released (or dropped with the connection, if the
  * process dies) at the end.
  */
-async function migrateUnderAdvisoryLock(db: Kysely<Database>): Promise<void> {
+async function migrateUnderAdvisoryLock(db: Kysely<Database>, create: boolean, url: string): Promise<void> {
   await exclusively(db, migrationLockKey, async () => {
     // Kysely looks for its own tables in every schema unless told which one: name ours (the
     // first of the search path), so that another rdcontacts in another schema is not mistaken
     // for this one.
-    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    await migrate(db, rows[0]?.schema ?? 'public');
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema ?? 'public';
+    if (!create && (await appliedMigrations(db)).length === 0) {
+      throw new DatabaseError(`no rdcontacts database in schema "${schema}" of ${redactUrl(url)}: ${onlyServeCreates}`);
+    }
+    await migrate(db, schema);
   });
 }
 
@@ -250,12 +322,17 @@ export interface SchemaStatus {
 /** Kysely's own table of applied migrations. */
 const migrationTable = 'kysely_migration';
 
-export async function schemaStatus(db: Kysely<any>): Promise<SchemaStatus> {
-  const known = Object.keys(await migrationProvider.getMigrations());
+/** The names of the migrations applied to the database (none when rdcontacts never migrated it). */
+async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
   const exists = isSqlite(db)
     ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = ${migrationTable}`.execute(db)
     : await sql<{ name: string }>`select ${migrationTable} as name where to_regclass(current_schema() || '.' || ${migrationTable}) is not null`.execute(db);
-  const applied = exists.rows.length === 0 ? [] : (await db.selectFrom(migrationTable).select('name').execute()).map((row) => row.name as string);
+  return exists.rows.length === 0 ? [] : (await db.selectFrom(migrationTable).select('name').execute()).map((row) => row.name as string);
+}
+
+export async function schemaStatus(db: Kysely<any>): Promise<SchemaStatus> {
+  const known = Object.keys(await migrationProvider.getMigrations());
+  const applied = await appliedMigrations(db);
   return {
     pending: known.filter((name) => !applied.includes(name)),
     newer: applied.filter((name) => !known.includes(name)).sort(),
@@ -271,7 +348,7 @@ async function migrate(db: Kysely<Database>, migrationTableSchema?: string): Pro
   const status = await schemaStatus(db);
   if (status.newer.length > 0) {
     if (status.pending.length === 0) return;
-    throw new Error(
+    throw new DatabaseError(
       `the database was migrated by another release (${status.newer.join(', ')}) and lacks migrations of this one ` +
         `(${status.pending.join(', ')}); run the release that migrated it`,
     );
@@ -280,7 +357,7 @@ async function migrate(db: Kysely<Database>, migrationTableSchema?: string): Pro
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw new DatabaseError(`database migration ${failed?.migrationName ?? ''} failed: ${describeError(error)}`);
   }
 }
 

@@ -59,7 +59,7 @@ test('backup refuses PostgreSQL, an existing file and a missing database, with a
   const cases: [string[], RegExp][] = [
     [['backup', join(cwd, 'x.db'), '--database', 'postgres://root@127.0.0.1:5432/test'], /pg_dump/],
     [['backup', join(cwd, 'y.db'), '--database', `sqlite:${join(cwd, 'absent.db')}`], /no database at .*absent\.db/],
-    [['backup', join(cwd, 'y.db'), '--database', 'sqlite::memory:'], /in-memory database has nothing to back up/],
+    [['backup', join(cwd, 'y.db'), '--database', 'sqlite::memory:'], /sqlite::memory: is an in-memory database, which has nothing to back up/],
   ];
   const existing = join(cwd, 'existing.db');
   const { server } = await serve(cwd, `sqlite:${existing}`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { hasStackTrace, parseJson, removeTempDirs, runCli, show, tempDir } from './helpers.js';
+import { hasStackTrace, migratedDatabase, parseJson, removeTempDirs, runCli, show, tempDir } from './helpers.js';
 
 const accountIdPattern = /^\d{16}$/;
 const directoryIdPattern = /^rd-[0-9A-Za-z]{6}$/;
@@ -15,6 +15,7 @@ const datePattern = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 interface AccountJson {
   AccountId: string;
+  DisplayName: string;
   ResourceDirectoryId: string;
   RootFolderId: string;
   CreateDate: string;
@@ -29,7 +30,8 @@ interface KeyJson {
 }
 
 function assertAccount(account: AccountJson): void {
-  assert.deepEqual(Object.keys(account).sort(), ['AccountId', 'CreateDate', 'ResourceDirectoryId', 'RootFolderId']);
+  assert.deepEqual(Object.keys(account).sort(), ['AccountId', 'CreateDate', 'DisplayName', 'ResourceDirectoryId', 'RootFolderId']);
+  assert.equal(account.DisplayName, 'management', 'the default name');
   assert.match(account.AccountId, accountIdPattern);
   assert.match(account.ResourceDirectoryId, directoryIdPattern);
   assert.match(account.RootFolderId, rootFolderIdPattern);
@@ -48,7 +50,7 @@ after(removeTempDirs);
 describe('rdcontacts CLI', { concurrency: true }, () => {
   describe('--help', { concurrency: true }, () => {
     const cases: [string[], RegExp, string[]][] = [
-      [['--help'], /Usage: rdcontacts /, ['serve', 'admin', 'outbox']],
+      [['--help'], /Usage: rdcontacts /, ['serve', 'admin', 'outbox', 'backup', '--version']],
       [['serve', '--help'], /Usage: rdcontacts serve /, ['--host', '--port', '--database', '--public-url', '--throttle', 'RDC_HOST', 'RDC_PORT', 'RDC_DATABASE']],
       [['admin', '--help'], /Usage: rdcontacts admin /, ['accounts', 'keys']],
       [['admin', 'keys', '--help'], /Usage: rdcontacts admin keys /, ['create', 'list', 'disable', 'enable', 'delete']],
@@ -84,6 +86,7 @@ describe('rdcontacts CLI', { concurrency: true }, () => {
     before(async () => {
       cwd = await tempDir();
       db = `sqlite:${join(cwd, 'flag', 'x.db')}`;
+      await migratedDatabase(db);
     });
 
     test('admin accounts create --json prints the account, its directory and Root folder', async () => {
@@ -198,6 +201,7 @@ describe('rdcontacts CLI', { concurrency: true }, () => {
     before(async () => {
       cwd = await tempDir();
       env = { RDC_DATABASE: `sqlite:${join(cwd, 'env', 'y.db')}` };
+      await migratedDatabase(env.RDC_DATABASE!);
     });
 
     test('admin accounts create and list', async () => {
@@ -238,6 +242,7 @@ describe('rdcontacts CLI', { concurrency: true }, () => {
     });
 
     test('--database wins over RDC_DATABASE', async () => {
+      await migratedDatabase(`sqlite:${join(cwd, 'other.db')}`);
       const result = await cli('admin', 'accounts', 'list', '--json', '--database', `sqlite:${join(cwd, 'other.db')}`);
       assert.equal(result.code, 0, show(result));
       assert.deepEqual(parseJson(result), []);
@@ -250,11 +255,17 @@ describe('rdcontacts CLI', { concurrency: true }, () => {
     });
   });
 
-  test('without --database or RDC_DATABASE the data goes to ./data/rdcontacts.db', async () => {
+  test('without --database or RDC_DATABASE the commands use ./data/rdcontacts.db', async () => {
     const cwd = await tempDir();
+    const missing = await runCli(['admin', 'accounts', 'create', '--json'], { cwd });
+    assertFailed(missing, /no database at \.\/data\/rdcontacts\.db: only "rdcontacts serve" creates one/);
+    assert.ok(!existsSync(join(cwd, 'data')), 'nor its directory');
+    await migratedDatabase(`sqlite:${join(cwd, 'data', 'rdcontacts.db')}`);
     const result = await runCli(['admin', 'accounts', 'create', '--json'], { cwd });
     assert.equal(result.code, 0, show(result));
-    assertAccount(parseJson(result));
-    assert.ok(existsSync(join(cwd, 'data', 'rdcontacts.db')));
+    const account = parseJson<AccountJson>(result);
+    assertAccount(account);
+    const listed = await runCli(['admin', 'accounts', 'list', '--json', '--database', `sqlite:${join(cwd, 'data', 'rdcontacts.db')}`], { cwd });
+    assert.deepEqual(parseJson(listed), [account]);
   });
 });

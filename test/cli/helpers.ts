@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openStore } from '../../src/store/store.js';
 export { freePort } from '../support/ports.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -83,6 +84,19 @@ export function show(result: RunResult): string {
 /** Whether the text holds a JavaScript stack trace. */
 export function hasStackTrace(text: string): boolean {
   return /^\s+at .*:\d+:\d+\)?$/m.test(text);
+}
+
+/** Whether stderr is exactly one line saying what went wrong, as `rdcontacts: …`. */
+export function isOneLineError(result: RunResult): boolean {
+  return /^rdcontacts: [^\n]+\n$/.test(result.stderr) && !hasStackTrace(result.stderr);
+}
+
+/**
+ * Makes the database a `serve` would make (its schema migrated, no account yet), for the commands
+ * that only open one (admin, outbox, backup); faster than starting and stopping a serve.
+ */
+export async function migratedDatabase(url: string): Promise<void> {
+  await (await openStore(url)).close();
 }
 
 const tempDirs: string[] = [];

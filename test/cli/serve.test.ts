@@ -66,8 +66,8 @@ describe('rdcontacts serve', { concurrency: true }, () => {
       assert.equal(first.stdout.split(printed.accessKeySecret).length - 1, 1, 'the secret is printed exactly once');
     });
 
-    test('writes data/bootstrap-credentials.json, readable only by its owner', async () => {
-      const file = join(cwd, 'data', 'bootstrap-credentials.json');
+    test('writes data/db.sqlite.credentials.json (named after the database file), readable only by its owner', async () => {
+      const file = join(cwd, 'data', 'db.sqlite.credentials.json');
       assert.equal((await stat(file)).mode & 0o777, 0o600);
       fileCredentials = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
       assert.match(fileCredentials.AccountId ?? '', /^\d{16}$/);
@@ -115,7 +115,7 @@ describe('rdcontacts serve', { concurrency: true }, () => {
       const ready = second.logLines().find((line) => line.msg === 'rdcontacts ready');
       assert.equal(ready?.directory, fileCredentials.ResourceDirectoryId);
       assert.equal(ready?.account, fileCredentials.AccountId);
-      const file = JSON.parse(await readFile(join(cwd, 'data', 'bootstrap-credentials.json'), 'utf8'));
+      const file = JSON.parse(await readFile(join(cwd, 'data', 'db.sqlite.credentials.json'), 'utf8'));
       assert.deepEqual(file, fileCredentials, 'the credentials file is left as it was');
 
       const api = client(port, printed);
@@ -174,6 +174,10 @@ describe('rdcontacts serve', { concurrency: true }, () => {
       assert.match(text.stdout, /Stored\s+0/);
       const sent = await runCli(['outbox', '--status', 'Sent', '--json', ...args.slice(2)], { cwd });
       assert.deepEqual(parseJson(sent), [], 'no delivery is Sent');
+      const sentText = await runCli(['outbox', '--status', 'Sent', ...args.slice(2)], { cwd });
+      assert.equal(sentText.stdout, 'There is no message in status Sent.\n', show(sentText));
+      const nobody = await runCli(['outbox', '--to', 'nobody@example.com', ...args.slice(2)], { cwd });
+      assert.equal(nobody.stdout, 'There is no message to nobody@example.com.\n', 'not "the outbox is empty": it holds a message to Bob');
       const bad = await runCli(['outbox', '--status', 'sent', ...args.slice(2)], { cwd });
       assert.notEqual(bad.code, 0);
       assert.match(bad.stderr, /--status must be one of Stored, Queued, Sending, Sent, Failed/);
@@ -242,7 +246,7 @@ describe('rdcontacts serve', { concurrency: true }, () => {
       assert.deepEqual(listeningAt(server), [`Server listening at http://127.0.0.1:${port}`]);
       assert.deepEqual(server.plainLines(), [], 'no key is printed');
       assert.ok(!server.stdout.includes(given.accessKeySecret) && !server.stderr.includes(given.accessKeySecret), 'the secret is never logged');
-      assert.ok(!existsSync(join(cwd, 'data', 'bootstrap-credentials.json')), 'no credentials file');
+      assert.ok(!existsSync(join(cwd, 'data', 'db.sqlite.credentials.json')), 'no credentials file');
       const added = await client(port, given).call('AddMessageContact', contact('Carol'));
       assert.match(added.Contact.ContactId, /^c-[0-9A-Za-z]{16}$/);
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
