@@ -23,7 +23,7 @@ const created = '2026-01-01T00:00:00.000Z';
 const expires = '2026-01-02T00:00:00.000Z';
 
 /** A database left at 0006, reachable by URL, and how to open it with Kysely at that migration. */
-async function at0006(name: string): Promise<{ url: string; old: Kysely<any>; cleanup: () => Promise<void> }> {
+async function at0006(name: string): Promise<{ url: string; old: Kysely<any>; schema?: string; cleanup: () => Promise<void> }> {
   if (name === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'rdc-0007-'));
     const file = join(dir, 'at-0006.db');
@@ -32,15 +32,16 @@ async function at0006(name: string): Promise<{ url: string; old: Kysely<any>; cl
   }
   const schema = await freshSchema();
   const old = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: schema.url, max: 1 }) }) });
-  return { url: schema.url, old, cleanup: schema.drop };
+  return { url: schema.url, old, schema: schema.schema, cleanup: schema.drop };
 }
 
 for (const { name } of backends) {
   describe(`migration 0007 [${name}]`, () => {
     test('old verification rows keep a usable link only while unsent and pending', async () => {
-      const { url, old, cleanup } = await at0006(name);
+      const { url, old, schema, cleanup } = await at0006(name);
       try {
-        const { error } = await new Migrator({ db: old, provider: migrationProvider }).migrateTo('0006_throttle_buckets');
+        // In the schema by name, as the store migrates: another schema's Kysely tables must not count.
+        const { error } = await new Migrator({ db: old, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateTo('0006_throttle_buckets');
         assert.equal(error, undefined);
         await old.insertInto('accounts').values({ id: '1000000000000001', display_name: 'a', created_at: created }).execute();
         await old.insertInto('directories').values({ id: 'rd-abcdef', master_account_id: '1000000000000001', root_folder_id: 'r-abcdef', created_at: created }).execute();

@@ -14,7 +14,7 @@ export function inSchema(url: string, schema: string): string {
 }
 
 /** A fresh schema on the test server: `exec` runs a statement in it from outside the store, `drop` removes it with everything in it. */
-export async function freshSchema(): Promise<{ url: string; exec: (statement: string) => Promise<void>; drop: () => Promise<void> }> {
+export async function freshSchema(): Promise<{ schema: string; url: string; exec: (statement: string) => Promise<void>; drop: () => Promise<void> }> {
   const schema = `rdc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
@@ -25,6 +25,7 @@ export async function freshSchema(): Promise<{ url: string; exec: (statement: st
   }
   const url = inSchema(postgresUrl, schema);
   return {
+    schema,
     url,
     async exec(statement) {
       const client = new pg.Client({ connectionString: url });
