@@ -2,7 +2,13 @@
 import { Command } from 'commander';
 import { checkDisplayName } from '../domain/directory/names.js';
 import { isApiError } from '../domain/errors.js';
-import { AccessKeyConflictError, UnknownAccountError, createAccessKey, createManagementAccount } from '../domain/organization.js';
+import {
+  AccessKeyConflictError,
+  UnknownAccountError,
+  createAccessKey,
+  createManagementAccount,
+  listManagementAccounts,
+} from '../domain/organization.js';
 import { systemClock, toApiDate } from '../domain/time.js';
 import { databaseOption, jsonOption, withStore } from './database-option.js';
 import { CliError, printJson, printTable } from './output.js';
@@ -46,7 +52,7 @@ export function adminCommand(): Command {
       const account = await withStore(options, (store) => createManagementAccount(store, systemClock, name));
       const shaped = {
         AccountId: account.accountId,
-        DisplayName: name,
+        DisplayName: account.displayName,
         ResourceDirectoryId: account.directoryId,
         RootFolderId: account.rootFolderId,
         CreateDate: toApiDate(account.createdAt),
@@ -61,13 +67,13 @@ export function adminCommand(): Command {
     .addOption(databaseOption())
     .addOption(jsonOption())
     .action(async (options: Common) => {
-      const list = await withStore(options, (store) => store.directory.listManagementAccounts());
+      const list = await withStore(options, (store) => listManagementAccounts(store));
       const shaped = list.map((account) => ({
-        AccountId: account.account_id,
-        DisplayName: account.display_name,
-        ResourceDirectoryId: account.directory_id,
-        RootFolderId: account.root_folder_id,
-        CreateDate: toApiDate(account.created_at),
+        AccountId: account.accountId,
+        DisplayName: account.displayName,
+        ResourceDirectoryId: account.directoryId,
+        RootFolderId: account.rootFolderId,
+        CreateDate: toApiDate(account.createdAt),
       }));
       if (options.json) printJson(shaped);
       else printRows(shaped, 'no accounts');

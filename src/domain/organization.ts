@@ -6,6 +6,7 @@ import { type Clock, toStored } from './time.js';
 
 export interface ManagementAccount {
   accountId: string;
+  displayName: string;
   directoryId: string;
   rootFolderId: string;
   createdAt: string;
@@ -28,6 +29,7 @@ export async function createManagementAccount(
   const createdAt = toStored(clock());
   const account: ManagementAccount = {
     accountId: newAccountId(),
+    displayName,
     directoryId: newDirectoryId(),
     rootFolderId: newRootFolderId(),
     createdAt,
@@ -57,6 +59,7 @@ export async function listManagementAccounts(store: Store): Promise<ManagementAc
   const rows = await store.directory.listManagementAccounts();
   return rows.map((row) => ({
     accountId: row.account_id,
+    displayName: row.display_name,
     directoryId: row.directory_id,
     rootFolderId: row.root_folder_id,
     createdAt: row.created_at,
