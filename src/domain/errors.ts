@@ -161,24 +161,134 @@ export const errorCatalogue = {
   'InvalidParameter.Content.Length': [400, 'The Content must be at most 4000 characters.'],
   'InvalidParameter.Status': [400, 'The Status is invalid.'],
   'OperationDenied.ContactNotVerified': [400, 'The contact has no verified email address or mobile number to send to.'],
+
+  // ── Ram 2015-05-01 (spec ram.md §1.5; "Missing<Name>" is the gateway's convention) ──────────
+  MissingUserName: [400, 'UserName is mandatory for this action.'],
+  MissingGroupName: [400, 'GroupName is mandatory for this action.'],
+  MissingPolicyName: [400, 'PolicyName is mandatory for this action.'],
+  MissingPolicyType: [400, 'PolicyType is mandatory for this action.'],
+  MissingPolicyDocument: [400, 'PolicyDocument is mandatory for this action.'],
+  MissingVersionId: [400, 'VersionId is mandatory for this action.'],
+  MissingPassword: [400, 'Password is mandatory for this action.'],
+  MissingUserAccessKeyId: [400, 'UserAccessKeyId is mandatory for this action.'],
+  MissingStatus: [400, 'Status is mandatory for this action.'],
+  MissingResourceType: [400, 'ResourceType is mandatory for this action.'],
+  MissingResourceNames: [400, 'ResourceNames is mandatory for this action.'],
+  MissingTag: [400, 'Tag is mandatory for this action.'],
+  MissingNewDescription: [400, 'NewDescription is mandatory for this action.'],
+  'InvalidParameter.UserName.InvalidChars': [400, 'The parameter - "UserName" contains invalid chars.'],
+  'InvalidParameter.UserName.Length': [400, 'The parameter - "UserName" beyond the length limit.'],
+  'InvalidParameter.NewUserName.InvalidChars': [400, 'The parameter - "NewUserName" contains invalid chars.'],
+  'InvalidParameter.NewUserName.Length': [400, 'The parameter - "NewUserName" beyond the length limit.'],
+  'InvalidParameter.DisplayName.InvalidChars': [400, 'The parameter - "DisplayName" contains invalid chars.'],
+  'InvalidParameter.DisplayName.Length': [400, 'The parameter - "DisplayName" beyond the length limit.'],
+  'InvalidParameter.NewDisplayName.InvalidChars': [400, 'The parameter - "NewDisplayName" contains invalid chars.'],
+  'InvalidParameter.NewDisplayName.Length': [400, 'The parameter - "NewDisplayName" beyond the length limit.'],
+  'InvalidParameter.MobilePhone.Format': [400, 'The format of the parameter - "MobilePhone" is incorrect.'],
+  'InvalidParameter.NewMobilePhone.Format': [400, 'The format of the parameter - "NewMobilePhone" is incorrect.'],
+  'InvalidParameter.Email.Format': [400, 'The format of the parameter - "Email" is incorrect.'],
+  'InvalidParameter.NewEmail.Format': [400, 'The format of the parameter - "NewEmail" is incorrect.'],
+  'InvalidParameter.Comments.Length': [400, 'The parameter - "Comments" beyond the length limit.'],
+  'InvalidParameter.NewComments.Length': [400, 'The parameter - "NewComments" beyond the length limit.'],
+  'InvalidParameter.Password.TooWeak': [400, 'The parameter - "Password" is not compliant with the password policy.'],
+  'InvalidParameter.GroupName.InvalidChars': [400, 'The parameter - "GroupName" contains invalid chars.'],
+  'InvalidParameter.GroupName.Length': [400, 'The parameter - "GroupName" beyond the length limit.'],
+  'InvalidParameter.NewGroupName.InvalidChars': [400, 'The parameter - "NewGroupName" contains invalid chars.'],
+  'InvalidParameter.NewGroupName.Length': [400, 'The parameter - "NewGroupName" beyond the length limit.'],
+  'InvalidParameter.PolicyType': [400, 'The parameter - "PolicyType" is incorrect.'],
+  'InvalidParameter.PolicyName.InvalidChars': [400, 'The parameter - "PolicyName" contains invalid chars.'],
+  'InvalidParameter.PolicyName.Length': [400, 'The parameter - "PolicyName" beyond the length limit.'],
+  'InvalidParameter.PolicyDocument.Length': [400, 'The parameter - "PolicyDocument" beyond the length limit.'],
+  'InvalidParameter.Description.Length': [400, 'The parameter - "Description" beyond the length limit.'],
+  'InvalidParameter.VersionId.Format': [400, 'The format of the parameter - "VersionId" is incorrect.'],
+  'InvalidParameter.MinimumPasswordLength.Range': [400, 'The parameter - "MinimumPasswordLength" MUST be in the range of 8 and 32.'],
+  'InvalidParameter.MaxPasswordAge.Range': [400, 'The parameter - "MaxPasswordAge" MUST be in the range of 0 and 1095.'],
+  'InvalidParameter.PasswordReusePrevention.Range': [400, 'The parameter - "PasswordReusePrevention" MUST be in the range of 0 and 24.'],
+  'InvalidParameter.MaxLoginAttemps.Range': [400, 'The parameter - "MaxLoginAttemps" MUST be in the range of 0 and 32.'],
+  'InvalidParameter.MaxItems': [400, 'The parameter - "MaxItems" is out of range.'],
+  'InvalidParameter.Marker': [400, 'The parameter - "Marker" is incorrect.'],
+  'InvalidParameter.RotateStrategy': [400, 'The parameter - "RotateStrategy" is incorrect.'],
+  'InvalidParameter.ResourceGroupId': [400, 'The parameter - "ResourceGroupId" is not supported: resource groups do not exist here.'],
+  'InvalidParameter.ResourceType': [400, 'The parameter - "ResourceType" is incorrect.'],
+  'InvalidParameter.ResourceNames': [400, 'The parameter - "ResourceNames" is incorrect.'],
+  'InvalidParameter.TagKey': [400, 'The parameter - "TagKey" is incorrect.'],
+  'InvalidParameter.TagKeys': [400, 'The parameter - "TagKeys" is incorrect.'],
+  'InvalidParameter.UserAccessKeyId': [400, 'The parameter - "UserAccessKeyId" is incorrect.'],
+  MalformedPolicyDocument: [400, 'The policy document is malformed.'],
+  NoPermission: [403, 'You are not authorized to do this action.'],
+  'EntityNotExist.User': [404, 'The user does not exist.'],
+  'EntityNotExist.User.AccessKey': [404, 'The user access key does not exist.'],
+  'EntityNotExist.User.LoginProfile': [404, 'The user login profile does not exist.'],
+  'EntityNotExist.User.MFADevice': [404, 'The user has not bound any MFA device.'],
+  'EntityNotExist.User.Policy': [404, 'The indicate policy of the user does not exist.'],
+  'EntityNotExist.User.Group': [404, 'The user has not joined the group.'],
+  'EntityNotExist.Group': [404, 'The group does not exist.'],
+  'EntityNotExist.Group.Policy': [404, 'The indicate policy attached to the group does not exist.'],
+  'EntityNotExist.Policy': [404, 'The policy does not exist.'],
+  'EntityNotExist.Policy.Version': [404, 'The policy version does not exist.'],
+  'EntityAlreadyExists.User': [409, 'The user does already EXIST.'],
+  'EntityAlreadyExists.User.LoginProfile': [409, 'The user login profile does already EXIST.'],
+  'EntityAlreadyExists.User.Group': [409, 'The user has already joined the group.'],
+  'EntityAlreadyExists.User.Policy': [409, 'The user has already been attached this policy.'],
+  'EntityAlreadyExists.Group': [409, 'The group does already EXIST.'],
+  'EntityAlreadyExists.Group.Policy': [409, 'The group has already been attached this policy.'],
+  'EntityAlreadyExists.Policy': [409, 'The policy does already EXIST.'],
+  'DeleteConflict.User.Group': [409, 'The user CAN NOT be in any group while deleting the user.'],
+  'DeleteConflict.User.AccessKey': [409, 'The user CAN NOT has any access key while deleting the user.'],
+  'DeleteConflict.User.LoginProfile': [409, 'The user CAN NOT has any login profile while deleting the user.'],
+  'DeleteConflict.User.MFADevice': [409, 'The user CAN NOT has any mfa device while deleting the user.'],
+  'DeleteConflict.User.Policy': [409, 'The user CAN NOT has any attached policy while deleting the user.'],
+  'DeleteConflict.Group.User': [409, 'The group CAN NOT has any user member while deleting the group.'],
+  'DeleteConflict.Group.Policy': [409, 'The entity CAN NOT has any attached policy while deleting the group.'],
+  'DeleteConflict.Policy.User': [409, 'The policy CAN NOT been attached to any user while deleting the policy.'],
+  'DeleteConflict.Policy.Group': [409, 'The policy CAN NOT been attached to any group while deleting the policy.'],
+  'DeleteConflict.Policy.Version': [409, 'The policy CAN NOT has any version except the default version.'],
+  'DeleteConflict.Policy.Version.Default': [409, 'The default policy version CAN NOT been deleted directly.'],
+  'DeleteConflict.AccessKey.LastActiveRootKey': [409, 'The last active AccessKey of the account cannot be disabled or deleted.'],
+  'LimitExceeded.User': [409, 'The count of users beyond the current limits.'],
+  'LimitExceeded.User.AccessKey': [409, 'The access key count of the user access keys beyond the current limits.'],
+  'LimitExceeded.User.Group': [409, 'The count of groups the target user joined beyond the current limits.'],
+  'LimitExceeded.User.Policy': [409, 'The policy count of the user attached policies beyond the current limits.'],
+  'LimitExceeded.Group': [409, 'The count of groups beyond the current limits.'],
+  'LimitExceeded.Group.Policy': [409, 'The policy count of the group beyond the current limits.'],
+  'LimitExceeded.Policy': [409, 'The count of policy beyond the current limits.'],
+  'LimitExceeded.Policy.Version': [409, 'The count of policy version beyond the current limits.'],
+  'LimitExceeded.Tag': [409, 'The count of tags beyond the current limits.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
-/** An error a caller can act on. `status` and `message` always come from the catalogue. */
+/**
+ * What an error may add to its catalogue entry: a message naming the precise problem (for codes
+ * whose catalogue message is generic, such as MalformedPolicyDocument and NoPermission) and fields
+ * of its own.
+ */
+export interface ErrorDetails {
+  message?: string;
+  fields?: Record<string, unknown>;
+}
+
+/** An error a caller can act on. `status` always comes from the catalogue, and so does `message` unless details name the problem. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   /** Extra response headers (for example `x-acs-retry-after` on throttling). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, headers: Record<string, string> = {}) {
+  /**
+   * Fields the answer carries beside Code and Message (the denial's `AccessDeniedDetail`); the
+   * wire renders them in the error envelope.
+   */
+  readonly fields: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, headers: Record<string, string> = {}, details: ErrorDetails = {}) {
     const [status, message] = errorCatalogue[code];
-    super(message);
+    super(details.message ?? message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.headers = headers;
+    this.fields = details.fields ?? {};
   }
 }
 

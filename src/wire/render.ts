@@ -52,13 +52,14 @@ export function renderSuccess(action: string, body: Record<string, unknown>, for
   return { contentType: 'application/json;charset=utf-8', body: JSON.stringify(body) };
 }
 
-export function errorEnvelope(error: ApiError, requestId: string, hostId: string): Record<string, string> {
+export function errorEnvelope(error: ApiError, requestId: string, hostId: string): Record<string, unknown> {
   return {
     RequestId: requestId,
     HostId: hostId,
     Code: error.code,
     Message: error.message,
     Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=ResourceDirectoryMaster&requestId=${requestId}`,
+    ...error.fields,
   };
 }
 
