@@ -1,6 +1,8 @@
 /**
- * How an action is declared: its name, its typed parameters and its handler. The wire coerces the
- * parameters from their string form once, here, so handlers see numbers, booleans and arrays.
+ * How an action is declared: its name, its typed parameters, what RAM evaluates before it runs, and
+ * its handler. The wire coerces the parameters from their string form once, here, so handlers see
+ * numbers, booleans and arrays. A product (ResourceDirectoryMaster, Ram, Sts) is a folder of such
+ * declarations with its version and RAM code.
  */
 import type { MessageService } from '../domain/messages.js';
 import { ApiError, type ErrorCode, errorCatalogue } from '../domain/errors.js';
@@ -59,6 +61,24 @@ export interface ActionContext {
   services: Services;
 }
 
+/**
+ * What an action's resource ARNs are built from: the request's parameters as sent (strings, before
+ * any check), so that a caller who may not act is refused before anything is looked up or
+ * validated, and never learns whether the object exists.
+ */
+export interface ResourceContext {
+  tenant: Tenant;
+  services: Services;
+  params: Readonly<Record<string, string>>;
+}
+
+/**
+ * The resources RAM evaluates for one call, in the order of the spec's authorization table; a RAM
+ * user must be allowed on every one. Computed only for RAM users (the root identity is never
+ * evaluated).
+ */
+export type ResourcesOf = (context: ResourceContext) => readonly string[] | Promise<readonly string[]>;
+
 /** A success body without RequestId; the wire adds it. */
 export type ResponseBody = Record<string, unknown>;
 
@@ -70,12 +90,32 @@ export interface Action<P extends Record<string, ParamSpec> = Record<string, Par
    * across restarts).
    */
   readOnly?: true;
+  /**
+   * The resource ARNs RAM evaluates `<ram code>:<name>` against, or `'public'` for an action every
+   * authenticated caller may call (Sts GetCallerIdentity). An action that declares neither is
+   * refused to every RAM user on `*` (fail closed).
+   */
+  resources?: ResourcesOf | 'public';
   params: P;
   handle(context: ActionContext, params: ParamValues<P>): Promise<ResponseBody>;
 }
 
 export function defineAction<P extends Record<string, ParamSpec>>(action: Action<P>): Action {
   return action as unknown as Action;
+}
+
+/** A product on the endpoint: the actions of one (product, version) pair. */
+export interface Product {
+  /** The product's name, as the SDKs and error pages write it. */
+  name: string;
+  version: string;
+  /** The prefix of its RAM action names (`resourcemanager`, `ram`, `sts`). */
+  ramCode: string;
+  actions: ReadonlyMap<string, Action>;
+}
+
+export function defineProduct(product: Omit<Product, 'actions'> & { actions: readonly Action[] }): Product {
+  return { ...product, actions: new Map(product.actions.map((action) => [action.name, action])) };
 }
 
 function invalid(name: string): ApiError {

@@ -1,13 +1,10 @@
-/** Every action the endpoint answers, by name. */
-import { bindingActions } from './bindings.js';
-import { contactActions } from './contacts.js';
-import { directoryActions } from './directory.js';
-import { extensionActions } from './extensions.js';
-import type { Action } from './define.js';
-import { verificationActions } from './verification.js';
+/**
+ * The products the endpoint answers, by version: a request names its product by its `Version`
+ * (the `x-acs-version` header with ACS3), and an action is looked up in that product only, since
+ * two products may serve actions of the same name with different parameters.
+ */
+import type { Product } from './define.js';
+import { resourceDirectoryMaster } from './resource-directory-master/index.js';
+import { sts } from './sts/index.js';
 
-export const apiVersion = '2022-04-19';
-
-export const actions: ReadonlyMap<string, Action> = new Map(
-  [...contactActions, ...verificationActions, ...directoryActions, ...bindingActions, ...extensionActions].map((action) => [action.name, action]),
-);
+export const products: ReadonlyMap<string, Product> = new Map([resourceDirectoryMaster, sts].map((product) => [product.version, product]));

@@ -1,7 +1,8 @@
 /** The Fastify application: the RPC endpoint, the verification pages and health checks. */
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config.js';
-import type { Services } from '../actions/define.js';
+import type { Services } from '../products/define.js';
+import { Authorizer } from '../domain/access/authorizer.js';
 import { ContactService } from '../domain/contacts.js';
 import { ApiError, isApiError } from '../domain/errors.js';
 import { type Clock, systemClock } from '../domain/time.js';
@@ -83,6 +84,8 @@ function credentialLookup(store: Store): CredentialLookup {
         active: row.status === 'Active',
         accountId: row.account_id,
         directoryId: row.directory_id,
+        principal: { kind: 'root' },
+        authorizationRevision: 0,
       };
     },
   };
@@ -213,7 +216,8 @@ export function createApp(options: AppOptions): FastifyInstance {
         ? new SharedThrottle(store.throttles, config.throttlePerSecond, () => signatureClock().getTime(), (error) => app.log.error({ err: error }, 'throttle sweep failed'))
         : new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime());
 
-  registerRpcEndpoint(app, { authenticator, throttle, replayGuard, services, maxQueryBytes: config.maxQueryBytes });
+  const authorizer = new Authorizer({ policiesInForce: async () => [] }, clock);
+  registerRpcEndpoint(app, { authenticator, throttle, replayGuard, authorizer, services, maxQueryBytes: config.maxQueryBytes });
   registerVerifyPages(app, services.verification, config.language);
   // Health for a load balancer or an orchestrator: the process answers (healthz); the database
   // answers and holds every migration this build needs (readyz).

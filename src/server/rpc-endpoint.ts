@@ -1,8 +1,14 @@
-/** `GET /` and `POST /`: the RPC endpoint of the message-contact API. */
+/**
+ * `GET /` and `POST /`: the RPC endpoint of every product. A request names its product by its
+ * Version and its action by Action (only signed material chooses either); it is authenticated,
+ * throttled, its nonce used up, then authorized by RAM, and only then does its handler run.
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { coerceParams, type Services } from '../actions/define.js';
-import { actions, apiVersion } from '../actions/registry.js';
+import type { Authorizer } from '../domain/access/authorizer.js';
+import { coerceParams, type Services } from '../products/define.js';
+import { products } from '../products/index.js';
 import { ApiError, isApiError } from '../domain/errors.js';
+import type { Tenant } from '../domain/tenant.js';
 import type { Authenticator } from '../wire/authenticate.js';
 import { usesAcs3 } from '../wire/authenticate.js';
 import { checkParams, decodeParams } from '../wire/params.js';
@@ -16,6 +22,7 @@ export interface RpcEndpointOptions {
   authenticator: Authenticator;
   throttle: Throttle;
   replayGuard: ReplayGuard;
+  authorizer: Authorizer;
   services: Services;
   maxQueryBytes: number;
 }
@@ -67,8 +74,9 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       const version = acs3 ? headerText(request, 'x-acs-version') : params.Version;
       if (!actionName) throw new ApiError('MissingAction');
       if (!version) throw new ApiError('MissingVersion');
-      if (version !== apiVersion) throw new ApiError('NoSuchVersion');
-      const action = actions.get(actionName);
+      const product = products.get(version);
+      if (!product) throw new ApiError('NoSuchVersion');
+      const action = product.actions.get(actionName);
       if (!action) throw new ApiError('InvalidApi.NotFound');
 
       const caller = await options.authenticator.authenticate({
@@ -86,14 +94,26 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       // state-changing request's nonce is kept before anything it changes.
       if (!(await options.replayGuard.use(caller.nonce, !action.readOnly))) throw new ApiError('SignatureNonceUsed');
 
+      const tenant: Tenant = {
+        accountId: caller.accountId,
+        directoryId: caller.directoryId,
+        actor: caller.accessKeyId,
+        principal: caller.principal,
+        requestId,
+      };
+      // Before the parameters are checked or anything is looked up, so that a denied caller learns
+      // nothing about what exists.
+      await options.authorizer.authorize({
+        tenant,
+        principal: caller.principal,
+        revision: caller.authorizationRevision,
+        action: `${product.ramCode}:${action.name}`,
+        resources: action.resources,
+        resourceContext: { tenant, services: options.services, params },
+        request: { sourceIp: request.ip, secureTransport: request.protocol === 'https' },
+      });
       const values = coerceParams(action.params, params);
-      const result = await action.handle(
-        {
-          tenant: { accountId: caller.accountId, directoryId: caller.directoryId, actor: caller.accessKeyId, requestId },
-          services: options.services,
-        },
-        values,
-      );
+      const result = await action.handle({ tenant, services: options.services }, values);
       const rendered = renderSuccess(action.name, { RequestId: requestId, ...result }, format);
       reply.code(200).header('content-type', rendered.contentType);
       logCall(request, requestId, actionName, accessKeyId, 200, undefined, started);

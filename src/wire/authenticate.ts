@@ -10,6 +10,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from '../domain/errors.js';
+import type { Principal } from '../domain/tenant.js';
 import { acs3Algorithm, acs3Signature, parseAcs3Authorization, sha256Hex } from './acs3-signature.js';
 import { rpcSignature } from './rpc-signature.js';
 
@@ -19,6 +20,10 @@ export interface StoredCredential {
   active: boolean;
   accountId: string;
   directoryId: string | null;
+  /** Whose key it is: the account's own (root) or one of its RAM users. */
+  principal: Principal;
+  /** The account's authorization revision: it moves with every change that can alter a RAM decision. */
+  authorizationRevision: number;
 }
 
 export interface CredentialLookup {
@@ -37,6 +42,8 @@ export interface Caller {
   accessKeyId: string;
   accountId: string;
   directoryId: string | null;
+  principal: Principal;
+  authorizationRevision: number;
   scheme: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
   /** The request's nonce, not used up yet: the endpoint does that once the call is let through. */
   nonce: SignedNonce;
@@ -150,6 +157,8 @@ export class Authenticator {
       accessKeyId: credential.accessKeyId,
       accountId: credential.accountId,
       directoryId: credential.directoryId,
+      principal: credential.principal,
+      authorizationRevision: credential.authorizationRevision,
       scheme,
       // A request is valid until its timestamp is maxSkew old, so its nonce stays used that long.
       nonce: {

@@ -12,6 +12,9 @@ import * as TeaUtil from '@alicloud/tea-util';
 import RPCClient from '@alicloud/pop-core';
 import type { Credentials } from './server.js';
 
+/** What a client signs with: an AccessKey pair (a test's Credentials carry more, which is fine). */
+export type KeyPair = Pick<Credentials, 'accessKeyId' | 'accessKeySecret'> & Partial<Credentials>;
+
 export type ClientName = 'openapi-v3' | 'openapi-v2' | 'pop-get' | 'pop-post';
 export const clientNames: ClientName[] = ['openapi-v3', 'openapi-v2', 'pop-get', 'pop-post'];
 
@@ -26,6 +29,8 @@ export class CallFailure extends Error {
     readonly statusCode: number | undefined,
     readonly data: Body | undefined,
     message: string,
+    /** What @alicloud/openapi-client reads out of a denial (`error.accessDeniedDetail`); pop-core has none. */
+    readonly accessDeniedDetail?: Body,
   ) {
     super(message);
   }
@@ -41,11 +46,14 @@ export interface ApiClient {
 const OpenApi = ((OpenApiModule as any).default ?? OpenApiModule) as typeof OpenApiModule;
 const OpenApiUtil = ((OpenApiUtilModule as any).default ?? OpenApiUtilModule) as any;
 
-/** The `Params` a generated SDK passes to `callApi` for every action of this product. */
-export function rpcParams(action: string): OpenApiTypes.Params {
+/** The versions of the products the endpoint serves. */
+export const versions = { resourceDirectoryMaster: '2022-04-19', ram: '2015-05-01', sts: '2015-04-01' } as const;
+
+/** The `Params` a generated SDK passes to `callApi` for every action of a product. */
+export function rpcParams(action: string, version: string = versions.resourceDirectoryMaster): OpenApiTypes.Params {
   return new OpenApiTypes.Params({
     action,
-    version: '2022-04-19',
+    version,
     protocol: 'HTTP',
     pathname: '/',
     method: 'POST',
@@ -60,7 +68,7 @@ function withoutUndefined(params: Params): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
 
-function openApiClient(endpoint: string, credentials: Credentials, name: 'openapi-v3' | 'openapi-v2'): ApiClient {
+function openApiClient(endpoint: string, credentials: KeyPair, name: 'openapi-v3' | 'openapi-v2', version: string): ApiClient {
   const config = new OpenApiTypes.Config({
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,
@@ -72,13 +80,13 @@ function openApiClient(endpoint: string, credentials: Credentials, name: 'openap
   const exchange: ApiClient['exchange'] = async (action, params = {}) => {
     // Exactly what a generated SDK does: business parameters flattened into the query.
     const request = new OpenApiTypes.OpenApiRequest({ query: OpenApiUtil.query(withoutUndefined(params)) });
-    const apiParams = rpcParams(action);
+    const apiParams = rpcParams(action, version);
     try {
       const response = await client.callApi(apiParams, request, new TeaUtil.RuntimeOptions({}));
       return { body: response.body as Body, headers: response.headers as Record<string, string> };
     } catch (error: any) {
       if (typeof error?.code === 'string') {
-        throw new CallFailure(error.code, error.statusCode, error.data, error.message);
+        throw new CallFailure(error.code, error.statusCode, error.data, error.message, error.accessDeniedDetail);
       }
       throw error;
     }
@@ -86,10 +94,10 @@ function openApiClient(endpoint: string, credentials: Credentials, name: 'openap
   return { name, exchange, call: async (action, params) => (await exchange(action, params)).body };
 }
 
-function popClient(endpoint: string, credentials: Credentials, name: 'pop-get' | 'pop-post'): ApiClient {
+function popClient(endpoint: string, credentials: KeyPair, name: 'pop-get' | 'pop-post', version: string): ApiClient {
   const client = new RPCClient({
     endpoint: `http://${endpoint}`,
-    apiVersion: '2022-04-19',
+    apiVersion: version,
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,
   });
@@ -109,10 +117,16 @@ function popClient(endpoint: string, credentials: Credentials, name: 'pop-get' |
   return { name, call, exchange: async (action, params) => ({ body: await call(action, params), headers: undefined }) };
 }
 
-export function apiClient(name: ClientName, endpoint: string, credentials: Credentials): ApiClient {
+/** One official client for one product (by its version; ResourceDirectoryMaster unless told). */
+export function apiClient(
+  name: ClientName,
+  endpoint: string,
+  credentials: KeyPair,
+  version: string = versions.resourceDirectoryMaster,
+): ApiClient {
   return name.startsWith('openapi')
-    ? openApiClient(endpoint, credentials, name as 'openapi-v3' | 'openapi-v2')
-    : popClient(endpoint, credentials, name as 'pop-get' | 'pop-post');
+    ? openApiClient(endpoint, credentials, name as 'openapi-v3' | 'openapi-v2', version)
+    : popClient(endpoint, credentials, name as 'pop-get' | 'pop-post', version);
 }
 
 /** Asserts that `promise` fails with `code` and HTTP `status`. */

@@ -101,7 +101,7 @@ export async function startAliyunSmsEndpoint(options: { accessKeyId: string; acc
     credentials: {
       find: async (accessKeyId) =>
         accessKeyId === options.accessKeyId
-          ? { accessKeyId, secret: options.accessKeySecret, active: true, accountId: 'sms-test', directoryId: null }
+          ? { accessKeyId, secret: options.accessKeySecret, active: true, accountId: 'sms-test', directoryId: null, principal: { kind: 'root' as const }, authorizationRevision: 0 }
           : undefined,
     },
     nowMs: Date.now,

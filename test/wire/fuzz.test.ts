@@ -10,8 +10,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { actions } from '../../src/actions/registry.js';
-import type { ParamSpec } from '../../src/actions/define.js';
+import { resourceDirectoryMaster } from '../../src/products/resource-directory-master/index.js';
+import type { ParamSpec } from '../../src/products/define.js';
 import { messageTypes, titles } from '../../src/domain/contact-fields.js';
 import { backends } from '../support/backends.js';
 import { apiClient } from '../support/clients.js';
@@ -169,6 +169,7 @@ interface Draw {
   mangle?: { at: number; insert: string; cut: number };
 }
 
+const actions = resourceDirectoryMaster.actions;
 const actionNames = [...actions.keys()];
 
 function draw(random: Random): Draw {

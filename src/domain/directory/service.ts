@@ -142,6 +142,26 @@ export class DirectoryService {
     );
   }
 
+  /**
+   * The ResourceDirectoryPath (`<rd>/<root>/…/<folder>`) RAM evaluates a folder by: of `folderId`,
+   * of Root when it is absent, undefined when it names no folder of this directory. Reads only;
+   * checks nothing (authorization runs before the parameters are validated).
+   */
+  async folderPath(tenant: Tenant, folderId: string | undefined): Promise<string | undefined> {
+    const id = folderId === undefined || folderId === '' ? await this.rootId(tenant) : folderId;
+    if ((await this.store.tree.findFolder(tenant.directoryId, id)) === undefined) return undefined;
+    return (await this.pathsOf(tenant.directoryId, [id])).get(id)?.ids;
+  }
+
+  /** The ResourceDirectoryPath of a member account (its folder's path, then its ID), or undefined. */
+  async accountPath(tenant: Tenant, accountId: string | undefined): Promise<string | undefined> {
+    if (accountId === undefined || accountId === '') return undefined;
+    const member = await this.store.tree.findLiveMember(tenant.directoryId, accountId);
+    if (member === undefined) return undefined;
+    const folder = (await this.pathsOf(tenant.directoryId, [member.folder_id])).get(member.folder_id);
+    return folder === undefined ? undefined : `${folder.ids}/${member.id}`;
+  }
+
   private async folderOf(tenant: Tenant, folderId: string): Promise<FolderRow> {
     const folder = await this.store.tree.findFolder(tenant.directoryId, folderId);
     if (!folder) throw new ApiError('EntityNotExists.Folder');

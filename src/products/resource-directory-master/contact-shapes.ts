@@ -1,7 +1,7 @@
 /** Wire shapes of contacts: exact PascalCase names, arrays as arrays (spec/api.md §4, §7.2). */
-import type { BindingChange, DeletionStatusReport } from '../domain/bindings.js';
-import type { Contact } from '../domain/contacts.js';
-import { toApiDate } from '../domain/time.js';
+import type { BindingChange, DeletionStatusReport } from '../../domain/bindings.js';
+import type { Contact } from '../../domain/contacts.js';
+import { toApiDate } from '../../domain/time.js';
 
 export function contactShape(contact: Contact): Record<string, unknown> {
   return {

@@ -1,7 +1,8 @@
 /** The contact actions: Add, Update, Get, List, Delete. */
-import { toApiDate } from '../domain/time.js';
+import { toApiDate } from '../../domain/time.js';
 import { contactShape } from './contact-shapes.js';
-import { defineAction, param } from './define.js';
+import { defineAction, param } from '../define.js';
+import { allContacts, contact } from './resources.js';
 
 export const pageParams = { PageNumber: param.integer(1, 1_000_000), PageSize: param.integer(1, 100) };
 export const page = (p: { PageNumber: number | undefined; PageSize: number | undefined }) => ({
@@ -20,6 +21,7 @@ const contactFields = {
 export const contactActions = [
   defineAction({
     name: 'AddMessageContact',
+    resources: allContacts,
     params: contactFields,
     async handle({ tenant, services }, p) {
       const created = await services.contacts.add(tenant, {
@@ -35,6 +37,7 @@ export const contactActions = [
 
   defineAction({
     name: 'UpdateMessageContact',
+    resources: contact(),
     params: { ContactId: param.string(), ...contactFields },
     async handle({ tenant, services }, p) {
       await services.contacts.update(tenant, p.ContactId, {
@@ -50,6 +53,7 @@ export const contactActions = [
 
   defineAction({
     name: 'GetMessageContact',
+    resources: contact(),
     readOnly: true,
     params: { ContactId: param.string() },
     async handle({ tenant, services }, p) {
@@ -59,6 +63,7 @@ export const contactActions = [
 
   defineAction({
     name: 'ListMessageContacts',
+    resources: allContacts,
     readOnly: true,
     params: { ContactId: param.string(), Member: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {
@@ -79,6 +84,7 @@ export const contactActions = [
 
   defineAction({
     name: 'DeleteMessageContact',
+    resources: contact(),
     params: { ContactId: param.string(), RetainContactInMembers: param.boolean() },
     async handle({ tenant, services }, p) {
       return { Status: await services.contacts.delete(tenant, p.ContactId, p.RetainContactInMembers ?? true) };

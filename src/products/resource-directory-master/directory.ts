@@ -3,10 +3,11 @@
  * Lists use the directory family's wrapped shape (`{"Folders":{"Folder":[…]}}`, item
  * `Tags:{Tag:[…]}`); GetAccount's `Tags` is the one bare array. Times are ISO-8601 with milliseconds.
  */
-import type { AccountView } from '../domain/directory/service.js';
-import type { FolderRow, MemberRow } from '../store/tree-repositories.js';
+import type { AccountView } from '../../domain/directory/service.js';
+import type { FolderRow, MemberRow } from '../../store/tree-repositories.js';
 import { page, pageParams } from './contacts.js';
-import { defineAction, param } from './define.js';
+import { defineAction, param } from '../define.js';
+import { account, accountAndDestination, allAccounts, everything, folder } from './resources.js';
 
 /** The 10 fields every account shape has. */
 function accountFields(row: MemberRow): Record<string, unknown> {
@@ -47,6 +48,7 @@ const listFilterParams = { QueryKeyword: param.string(), Tag: param.tags() };
 export const directoryActions = [
   defineAction({
     name: 'GetResourceDirectory',
+    resources: everything,
     readOnly: true,
     params: {},
     async handle({ tenant, services }) {
@@ -68,6 +70,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'EnableResourceDirectory',
+    resources: everything,
     params: {
       EnableMode: param.string(),
       MAName: param.string(),
@@ -82,6 +85,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'CreateFolder',
+    resources: folder('ParentFolderId'),
     params: { FolderName: param.string(), ParentFolderId: param.string(), Tag: param.tags() },
     async handle({ tenant, services }, p) {
       const row = await services.directory.createFolder(tenant, { name: p.FolderName, parentFolderId: p.ParentFolderId, tags: p.Tag });
@@ -91,6 +95,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'GetFolder',
+    resources: folder('FolderId'),
     readOnly: true,
     params: { FolderId: param.string() },
     async handle({ tenant, services }, p) {
@@ -101,6 +106,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'UpdateFolder',
+    resources: folder('FolderId'),
     params: { FolderId: param.string(), NewFolderName: param.string() },
     async handle({ tenant, services }, p) {
       return { Folder: folderFields(await services.directory.updateFolder(tenant, p.FolderId, p.NewFolderName)) };
@@ -109,6 +115,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'DeleteFolder',
+    resources: folder('FolderId'),
     params: { FolderId: param.string() },
     async handle({ tenant, services }, p) {
       await services.directory.deleteFolder(tenant, p.FolderId);
@@ -118,6 +125,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListFoldersForParent',
+    resources: folder('ParentFolderId'),
     readOnly: true,
     params: { ParentFolderId: param.string(), ...listFilterParams, ...pageParams },
     async handle({ tenant, services }, p) {
@@ -145,6 +153,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListAncestors',
+    resources: folder('ChildId'),
     readOnly: true,
     params: { ChildId: param.string() },
     async handle({ tenant, services }, p) {
@@ -157,6 +166,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'CreateResourceAccount',
+    resources: folder('ParentFolderId'),
     params: {
       DisplayName: param.string(),
       ParentFolderId: param.string(),
@@ -182,6 +192,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'GetAccount',
+    resources: account(),
     readOnly: true,
     params: { AccountId: param.string(), IncludeTags: param.boolean() },
     async handle({ tenant, services }, p) {
@@ -200,6 +211,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'UpdateAccount',
+    resources: account(),
     params: { AccountId: param.string(), NewDisplayName: param.string(), NewAccountType: param.string(), DryRun: param.boolean() },
     async handle({ tenant, services }, p) {
       const row = await services.directory.updateAccount(tenant, p.AccountId, {
@@ -213,6 +225,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListAccounts',
+    resources: allAccounts,
     readOnly: true,
     params: {
       ...pageParams,
@@ -241,6 +254,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'ListAccountsForParent',
+    resources: folder('ParentFolderId'),
     readOnly: true,
     params: { ParentFolderId: param.string(), IncludeTags: param.boolean(), ...listFilterParams, ...pageParams },
     async handle({ tenant, services }, p) {
@@ -261,6 +275,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'MoveAccount',
+    resources: accountAndDestination,
     params: { AccountId: param.string(), DestinationFolderId: param.string() },
     async handle({ tenant, services }, p) {
       await services.directory.moveAccount(tenant, p.AccountId, p.DestinationFolderId);
@@ -270,6 +285,7 @@ export const directoryActions = [
 
   defineAction({
     name: 'RemoveCloudAccount',
+    resources: account(),
     params: { AccountId: param.string() },
     async handle({ tenant, services }, p) {
       await services.directory.removeAccount(tenant, p.AccountId);

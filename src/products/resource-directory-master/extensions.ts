@@ -4,11 +4,12 @@
  * history. Same endpoint, signatures and error envelope; lists are bare JSON arrays like the rest
  * of the message-contact family.
  */
-import type { QueuedDelivery } from '../domain/delivery-queue.js';
-import { toApiDate } from '../domain/time.js';
-import type { OutboxRow } from '../store/repositories.js';
+import type { QueuedDelivery } from '../../domain/delivery-queue.js';
+import { toApiDate } from '../../domain/time.js';
+import type { OutboxRow } from '../../store/repositories.js';
 import { page, pageParams } from './contacts.js';
-import { type Action, defineAction, param } from './define.js';
+import { type Action, defineAction, param } from '../define.js';
+import { account, contact, everything } from './resources.js';
 
 const channelNames = { email: 'Email', sms: 'SMS' } as const;
 const apiDate = (stored: string | null) => (stored === null ? undefined : toApiDate(stored));
@@ -48,6 +49,7 @@ const deliveryShape = (row: OutboxRow) => {
 export const extensionActions: Action[] = [
   defineAction({
     name: 'ListEffectiveMessageContacts',
+    resources: account(),
     readOnly: true,
     params: { AccountId: param.string(), MessageType: param.string() },
     async handle({ tenant, services }, p) {
@@ -70,6 +72,7 @@ export const extensionActions: Action[] = [
 
   defineAction({
     name: 'GetMessageContactCoverage',
+    resources: everything,
     readOnly: true,
     params: { MessageType: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {
@@ -96,6 +99,7 @@ export const extensionActions: Action[] = [
 
   defineAction({
     name: 'SendTestMessage',
+    resources: contact(),
     params: { ContactId: param.string(), MessageType: param.string() },
     async handle({ tenant, services }, p) {
       const sent = await services.messages.sendTest(tenant, p.ContactId, p.MessageType);
@@ -105,6 +109,7 @@ export const extensionActions: Action[] = [
 
   defineAction({
     name: 'SendMessage',
+    resources: account(),
     params: { AccountId: param.string(), MessageType: param.string(), Subject: param.string(), Content: param.string() },
     async handle({ tenant, services }, p) {
       const sent = await services.messages.send(tenant, p.AccountId, p.MessageType, p.Subject, p.Content);
@@ -123,6 +128,7 @@ export const extensionActions: Action[] = [
 
   defineAction({
     name: 'ListMessageDeliveries',
+    resources: everything,
     readOnly: true,
     params: { ContactId: param.string(), AccountId: param.string(), Status: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {

@@ -1,10 +1,12 @@
 /** The verification actions: Send*Verification, CancelMessageContactUpdate, ListMessageContactVerifications. */
 import { page, pageParams } from './contacts.js';
-import { defineAction, param } from './define.js';
+import { defineAction, param } from '../define.js';
+import { contact } from './resources.js';
 
 export const verificationActions = [
   defineAction({
     name: 'SendEmailVerificationForMessageContact',
+    resources: contact(),
     params: { ContactId: param.string(), EmailAddress: param.string() },
     async handle({ tenant, services }, p) {
       await services.verification.send(tenant, 'email', p.ContactId, p.EmailAddress);
@@ -14,6 +16,7 @@ export const verificationActions = [
 
   defineAction({
     name: 'SendPhoneVerificationForMessageContact',
+    resources: contact(),
     params: { ContactId: param.string(), PhoneNumber: param.string() },
     async handle({ tenant, services }, p) {
       await services.verification.send(tenant, 'phone', p.ContactId, p.PhoneNumber);
@@ -23,6 +26,7 @@ export const verificationActions = [
 
   defineAction({
     name: 'CancelMessageContactUpdate',
+    resources: contact(),
     params: { ContactId: param.string(), EmailAddress: param.string(), PhoneNumber: param.string() },
     async handle({ tenant, services }, p) {
       await services.contacts.cancelUpdate(tenant, p.ContactId, {
@@ -35,6 +39,7 @@ export const verificationActions = [
 
   defineAction({
     name: 'ListMessageContactVerifications',
+    resources: contact({ absentMeansAll: true }),
     readOnly: true,
     params: { ContactId: param.string(), ...pageParams },
     async handle({ tenant, services }, p) {

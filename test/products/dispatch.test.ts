@@ -1,0 +1,51 @@
+/**
+ * One endpoint, several products: a request is routed by its (Version, Action) pair. Every official
+ * client reaches ResourceDirectoryMaster 2022-04-19, Ram 2015-05-01 and Sts 2015-04-01 on the same
+ * host; an unknown version answers NoSuchVersion, an action its product does not serve
+ * InvalidApi.NotFound, decided before anything else about the caller.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { apiClient, clientNames, expectError, plain, versions } from '../support/clients.js';
+import { backends } from '../support/backends.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+for (const backend of backends) {
+  describe(`products on one endpoint [${backend.name}]`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer({ backend });
+    });
+    after(() => server.close());
+
+    for (const name of clientNames) {
+      test(`${name}: Sts GetCallerIdentity names the account for a root key`, async () => {
+        const sts = plain(apiClient(name, server.endpoint, server.credentials, versions.sts));
+        const body = await sts.call('GetCallerIdentity');
+        const { accountId } = server.credentials;
+        assert.deepEqual(
+          { ...body, RequestId: undefined },
+          { RequestId: undefined, AccountId: accountId, PrincipalId: accountId, IdentityType: 'Account', Arn: `acs:ram::${accountId}:root` },
+        );
+        assert.match(String(body.RequestId), /^[0-9A-F-]{36}$/);
+      });
+
+      test(`${name}: an action is looked up in the product its version names`, async () => {
+        const { endpoint, credentials } = server;
+        // A directory action under Sts' version, and STS actions that need roles.
+        await expectError(apiClient(name, endpoint, credentials, versions.sts).call('GetMessageContact', { ContactId: 'c-x' }), 'InvalidApi.NotFound', 404);
+        await expectError(apiClient(name, endpoint, credentials, versions.sts).call('AssumeRole', { RoleArn: 'acs:ram::1:role/x' }), 'InvalidApi.NotFound', 404);
+        // An STS action under the directory's version.
+        await expectError(apiClient(name, endpoint, credentials).call('GetCallerIdentity'), 'InvalidApi.NotFound', 404);
+        await expectError(apiClient(name, endpoint, credentials, '2019-01-01').call('GetCallerIdentity'), 'NoSuchVersion', 400);
+      });
+
+      test(`${name}: routing errors come before the caller is authenticated`, async () => {
+        const stranger = { accessKeyId: 'LTAIunknownunknownunkn', accessKeySecret: 'nope' };
+        await expectError(apiClient(name, server.endpoint, stranger, '2019-01-01').call('GetCallerIdentity'), 'NoSuchVersion', 400);
+        await expectError(apiClient(name, server.endpoint, stranger, versions.sts).call('AssumeRole'), 'InvalidApi.NotFound', 404);
+        await expectError(apiClient(name, server.endpoint, stranger, versions.sts).call('GetCallerIdentity'), 'InvalidAccessKeyId.NotFound', 404);
+      });
+    }
+  });
+}
