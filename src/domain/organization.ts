@@ -69,7 +69,10 @@ export async function listManagementAccounts(store: Store): Promise<ManagementAc
 export class UnknownAccountError extends Error {}
 export class AccessKeyConflictError extends Error {}
 
-/** Creates an AccessKey pair for a management account; a given id and secret are used as they are. */
+/**
+ * Creates a root AccessKey pair of a management account (the account itself owns it, no RAM user);
+ * a given id and secret are used as they are.
+ */
 export async function createAccessKey(
   store: Store,
   clock: Clock,
@@ -93,6 +96,8 @@ export async function createAccessKey(
     account_id: accountId,
     status: 'Active',
     created_at: pair.createdAt,
+    user_id: null,
+    last_used_at: null,
   });
   return pair;
 }

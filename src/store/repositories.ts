@@ -9,10 +9,12 @@ import { CompiledQueries, slot } from './compiled.js';
 import { RecipientQueries } from './recipient-queries.js';
 import { NonceRepository, ThrottleRepository } from './guard-repositories.js';
 import { TreeRepository } from './tree-repositories.js';
+import { type IdentityRepositories, identityRepositories } from './identity-repositories.js';
 import type {
   DeliveryStatus,
   AccessKeyStatus,
   AccessKeysTable,
+  AccountsTable,
   AuditEventsTable,
   ContactsTable,
   Database,
@@ -25,7 +27,12 @@ import type {
 } from './schema.js';
 
 export type ContactRow = Selectable<ContactsTable> & { pending_email: string | null; pending_phone: string | null };
-export type AccessKeyRow = Selectable<AccessKeysTable> & { directory_id: string | null };
+/**
+ * A key as the authenticator reads it: with the directory its account manages, the name of the RAM
+ * user it belongs to (null for a root key, like `user_id`) and the account's RAM revision.
+ */
+export type AccessKeyRow = Selectable<AccessKeysTable> & { directory_id: string | null; user_name: string | null; ram_revision: number };
+export type StoredAccessKey = Selectable<AccessKeysTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type TokenRow = Selectable<VerificationTokensTable>;
 export type AuditRow = Selectable<AuditEventsTable>;
@@ -574,8 +581,10 @@ export class AccessKeyRepository {
   ) {}
 
   /**
-   * The key with the directory its account manages. Kept in memory once its account manages a
-   * directory (directories are never removed) until the database changes (`RowCache`).
+   * The key with the directory its account manages, its RAM user's name and its account's RAM
+   * revision, in one query. Kept in memory once its account manages a directory (directories are
+   * never removed) until the database changes (`RowCache`): every change of the user, the key or
+   * the revision is a change of the database, so a kept row is never stale.
    */
   async find(accessKeyId: string): Promise<AccessKeyRow | undefined> {
     const cached = this.queries.cached.accessKeys.get(accessKeyId);
@@ -586,22 +595,27 @@ export class AccessKeyRepository {
       () =>
         this.db
           .selectFrom('access_keys')
+          .innerJoin('accounts', 'accounts.id', 'access_keys.account_id')
           .leftJoin('directories', 'directories.master_account_id', 'access_keys.account_id')
+          .leftJoin('ram_users', 'ram_users.user_id', 'access_keys.user_id')
           .selectAll('access_keys')
-          .select('directories.id as directory_id')
+          .select(['directories.id as directory_id', 'ram_users.user_name as user_name', 'accounts.ram_revision as ram_revision'])
           .where('access_keys.id', '=', slot('accessKeyId')),
       { accessKeyId },
     );
-    const row = result.rows[0];
+    const found = result.rows[0];
+    // pg may answer an integer column as a string, depending on its type parsers.
+    const row = found === undefined ? undefined : { ...found, ram_revision: Number(found.ram_revision) };
     if (row !== undefined && row.directory_id !== null) cached.fill({ ...row });
     return row;
   }
 
-  async insert(row: AccessKeysTable): Promise<void> {
+  async insert(row: Insertable<AccessKeysTable>): Promise<void> {
     await this.db.insertInto('access_keys').values(row).execute();
   }
 
-  async list(): Promise<Selectable<AccessKeysTable>[]> {
+  /** Every key of every account, root and RAM users' alike. */
+  async list(): Promise<StoredAccessKey[]> {
     return this.db.selectFrom('access_keys').selectAll().orderBy('created_at').orderBy('id').execute();
   }
 
@@ -614,12 +628,64 @@ export class AccessKeyRepository {
     const result = await this.db.deleteFrom('access_keys').where('id', '=', accessKeyId).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   }
+
+  // ── RAM: keys by owner (0008) ───────────────────────────────────────────────────────────────
+
+  /** A key of the account, uncached (for writes). */
+  async findInAccount(accountId: string, accessKeyId: string): Promise<StoredAccessKey | undefined> {
+    return this.db.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('id', '=', accessKeyId).executeTakeFirst();
+  }
+
+  /** The keys of a RAM user, or the account's root keys (`userId` null), oldest first. */
+  async listOwnedBy(accountId: string, userId: string | null): Promise<StoredAccessKey[]> {
+    return this.db
+      .selectFrom('access_keys')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('user_id', userId === null ? 'is' : '=', userId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  async countOwnedBy(accountId: string, userId: string | null): Promise<number> {
+    const row = await this.db
+      .selectFrom('access_keys')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('account_id', '=', accountId)
+      .where('user_id', userId === null ? 'is' : '=', userId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** How many root keys of the account are Active (the lock-out guard). */
+  async countActiveRoot(accountId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('access_keys')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('account_id', '=', accountId)
+      .where('user_id', 'is', null)
+      .where('status', '=', 'Active')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Sets `last_used_at` to `at` unless it is already later than `staleBefore`; true when it wrote. */
+  async touchLastUsed(accessKeyId: string, at: string, staleBefore: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('access_keys')
+      .set({ last_used_at: at })
+      .where('id', '=', accessKeyId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', staleBefore)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
 }
 
 export class DirectoryRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insertAccount(row: Database['accounts']): Promise<void> {
+  async insertAccount(row: Insertable<AccountsTable>): Promise<void> {
     await this.db.insertInto('accounts').values(row).execute();
   }
 
@@ -680,6 +746,8 @@ export interface Repositories {
   tree: TreeRepository;
   bindings: BindingRepository;
   recipients: RecipientQueries;
+  /** RAM identities and policies (0008). */
+  ram: IdentityRepositories;
 }
 
 /** `queries`: one per store, shared by the database and its transactions. */
@@ -698,5 +766,6 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     tree: new TreeRepository(db),
     bindings: new BindingRepository(db, queries),
     recipients: new RecipientQueries(db),
+    ram: identityRepositories(db),
   };
 }

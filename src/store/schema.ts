@@ -5,6 +5,12 @@ export interface AccountsTable {
   id: string;
   display_name: string;
   created_at: string;
+  /**
+   * Bumped in the transaction of every RAM change that can alter an authorization decision
+   * (policies, their versions, attachments, memberships, user renames and deletions), so that
+   * compiled policies cached per user are recompiled only when it moves (0008).
+   */
+  ram_revision: Generated<number>;
 }
 
 export interface DirectoriesTable {
@@ -117,6 +123,10 @@ export interface AccessKeysTable {
   account_id: string;
   status: AccessKeyStatus;
   created_at: string;
+  /** The RAM user the key belongs to; null for a root key of the account (0008). */
+  user_id: string | null;
+  /** When a request signed with the key last authenticated, to the minute (0008). */
+  last_used_at: string | null;
 }
 
 export type ContactLifecycle = 'Live' | 'Deleting' | 'Deleted';
@@ -221,6 +231,11 @@ export interface AuditEventsTable {
   changes: string;
   request_id: string | null;
   created_at: string;
+  /**
+   * Who acted, when the event knows: `root` (the account's own key) or `user:<UserId>` (a RAM
+   * user). Null on events written before 0008 and by writers that do not say.
+   */
+  principal: string | null;
 }
 
 /** A signature nonce seen on some instance, until its request could no longer be valid. */
@@ -235,6 +250,124 @@ export interface ThrottleBucketsTable {
   bucket_key: string;
   /** Milliseconds since the epoch, fractional: the next call is on time from this moment on. */
   ready_at: number;
+}
+
+// ── RAM: identities and policies (0008) ─────────────────────────────────────────────────────────
+// Every row is scoped by the management account (`account_id`). Names are stored as given and
+// unique per account case-insensitively: `name_key` is the lower-cased name, under a unique index.
+// Flags are integers (0/1) on both dialects.
+
+/** Every UserId and GroupId ever handed out, so that none is handed out twice, even after a delete. */
+export interface RamIssuedIdsTable {
+  id: string;
+  kind: 'user' | 'group';
+  issued_at: string;
+}
+
+export interface RamUsersTable {
+  /** 16 decimal digits. */
+  user_id: string;
+  account_id: string;
+  user_name: string;
+  name_key: string;
+  display_name: string | null;
+  email: string | null;
+  mobile_phone: string | null;
+  comments: string | null;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface RamGroupsTable {
+  /** `g-` + 16 letters and digits. */
+  group_id: string;
+  account_id: string;
+  group_name: string;
+  name_key: string;
+  comments: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RamMembershipsTable {
+  group_id: string;
+  user_id: string;
+  account_id: string;
+  joined_at: string;
+}
+
+/** Custom policies; system policies are built in and never stored. */
+export interface RamPoliciesTable {
+  account_id: string;
+  /** The lower-cased name: the policy's key. */
+  name_key: string;
+  policy_name: string;
+  description: string | null;
+  /** The number of the default version (`v<n>`). */
+  default_version: number;
+  /** The highest version number ever given to this policy: the next is one more, never reused. */
+  last_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RamPolicyVersionsTable {
+  account_id: string;
+  policy_key: string;
+  version_number: number;
+  /** As the client sent it, verbatim. */
+  document: string;
+  created_at: string;
+}
+
+export type RamPolicyType = 'System' | 'Custom';
+export type RamPrincipalType = 'User' | 'Group';
+
+export interface RamAttachmentsTable {
+  account_id: string;
+  policy_type: RamPolicyType;
+  /** The lower-cased policy name. */
+  policy_key: string;
+  principal_type: RamPrincipalType;
+  /** The UserId or GroupId. */
+  principal_id: string;
+  attached_at: string;
+}
+
+export interface RamLoginProfilesTable {
+  user_id: string;
+  account_id: string;
+  /** scrypt, PHC-like (`$scrypt$ln=…,r=…,p=…$salt$hash`); the password itself is never stored. */
+  password_hash: string;
+  /** JSON array of the hashes of the earlier passwords, newest first (PasswordReusePrevention). */
+  password_history: string;
+  password_reset_required: number;
+  mfa_bind_required: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per account once SetPasswordPolicy was called; the defaults apply without one. */
+export interface RamPasswordPoliciesTable {
+  account_id: string;
+  minimum_password_length: number;
+  require_lowercase_characters: number;
+  require_uppercase_characters: number;
+  require_numbers: number;
+  require_symbols: number;
+  hard_expiry: number;
+  max_password_age: number;
+  password_reuse_prevention: number;
+  max_login_attemps: number;
+  updated_at: string;
+}
+
+export interface RamPolicyTagsTable {
+  account_id: string;
+  policy_key: string;
+  tag_key: string;
+  tag_value: string;
 }
 
 export interface Database {
@@ -257,4 +390,14 @@ export interface Database {
   retained_recipients: RetainedRecipientsTable;
   contact_deletions: ContactDeletionsTable;
   deletion_progress: DeletionProgressTable;
+  ram_issued_ids: RamIssuedIdsTable;
+  ram_users: RamUsersTable;
+  ram_groups: RamGroupsTable;
+  ram_memberships: RamMembershipsTable;
+  ram_policies: RamPoliciesTable;
+  ram_policy_versions: RamPolicyVersionsTable;
+  ram_attachments: RamAttachmentsTable;
+  ram_login_profiles: RamLoginProfilesTable;
+  ram_password_policies: RamPasswordPoliciesTable;
+  ram_policy_tags: RamPolicyTagsTable;
 }

@@ -7,6 +7,7 @@ import { delivery } from './0004-delivery.js';
 import { signatureNonces } from './0005-signature-nonces.js';
 import { throttleBuckets } from './0006-throttle-buckets.js';
 import { linkExpiry } from './0007-link-expiry.js';
+import { ramIdentities } from './0008-ram-identities.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_signature_nonces': signatureNonces,
   '0006_throttle_buckets': throttleBuckets,
   '0007_link_expiry': linkExpiry,
+  '0008_ram_identities': ramIdentities,
 };
 
 export const migrationProvider: MigrationProvider = {
