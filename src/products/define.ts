@@ -12,6 +12,7 @@ import type { VerificationService } from '../domain/verification.js';
 import type { BindingService } from '../domain/bindings.js';
 import type { DirectoryService } from '../domain/directory/service.js';
 import type { RecipientService } from '../domain/recipients.js';
+import type { RamServices } from '../domain/identities/services.js';
 import { listIndex, listParam } from '../wire/params.js';
 
 export interface ParamSpec {
@@ -54,6 +55,8 @@ export interface Services {
   bindings: BindingService;
   recipients: RecipientService;
   messages: MessageService;
+  /** RAM: users, groups, AccessKeys, login profiles, the password policy, policies and attachments. */
+  ram: RamServices;
 }
 
 export interface ActionContext {

@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, LogController } from 
 import type { Config } from '../config.js';
 import type { Services } from '../products/define.js';
 import { Authorizer } from '../domain/access/authorizer.js';
+import { type RamOptions, createRamServices } from '../domain/identities/services.js';
 import { ContactService } from '../domain/contacts.js';
 import { ApiError, isApiError } from '../domain/errors.js';
 import { type Clock, systemClock } from '../domain/time.js';
@@ -48,6 +49,7 @@ export function createServices(
   clock: Clock,
   deletion: DeletionRunnerOptions = {},
   onQueued: () => void = () => {},
+  ramOptions: RamOptions = {},
 ): Services {
   const deliveries = new DeliveryQueue(transportNames(config.delivery), onQueued);
   const contacts = new ContactService(store, clock, {
@@ -70,22 +72,28 @@ export function createServices(
   contacts.deletionEnqueued = () => bindings.runner.wake();
   const recipients = new RecipientService(store, clock);
   const messages = new MessageService(store, clock, contacts, recipients, deliveries, config.language);
-  return { contacts, verification, directory, bindings, recipients, messages };
+  const ram = createRamServices(store, clock, ramOptions);
+  return { contacts, verification, directory, bindings, recipients, messages, ram };
 }
 
 function credentialLookup(store: Store): CredentialLookup {
   return {
     async find(accessKeyId) {
       const row = await store.accessKeys.find(accessKeyId);
-      if (!row) return undefined;
+      // A RAM user's key whose user is gone (never left behind: DeleteUser refuses a user with
+      // keys) is no key at all, and never taken for a root key.
+      if (!row || (row.user_id !== null && row.user_name === null)) return undefined;
       return {
         accessKeyId: row.id,
         secret: row.secret,
         active: row.status === 'Active',
         accountId: row.account_id,
         directoryId: row.directory_id,
-        principal: { kind: 'root' },
-        authorizationRevision: 0,
+        principal:
+          row.user_id === null || row.user_name === null
+            ? { kind: 'root' as const }
+            : { kind: 'user', userId: row.user_id, userName: row.user_name },
+        authorizationRevision: Number(row.ram_revision),
       };
     },
   };
@@ -216,8 +224,8 @@ export function createApp(options: AppOptions): FastifyInstance {
         ? new SharedThrottle(store.throttles, config.throttlePerSecond, () => signatureClock().getTime(), (error) => app.log.error({ err: error }, 'throttle sweep failed'))
         : new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime());
 
-  const authorizer = new Authorizer({ policiesInForce: async () => [] }, clock);
-  registerRpcEndpoint(app, { authenticator, throttle, replayGuard, authorizer, services, maxQueryBytes: config.maxQueryBytes });
+  const authorizer = new Authorizer(services.ram, clock);
+  registerRpcEndpoint(app, { authenticator, throttle, replayGuard, authorizer, services, clock, maxQueryBytes: config.maxQueryBytes });
   registerVerifyPages(app, services.verification, config.language);
   // Health for a load balancer or an orchestrator: the process answers (healthz); the database
   // answers and holds every migration this build needs (readyz).

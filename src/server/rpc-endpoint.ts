@@ -24,6 +24,8 @@ export interface RpcEndpointOptions {
   replayGuard: ReplayGuard;
   authorizer: Authorizer;
   services: Services;
+  /** When a request arrives (an AccessKey's last use is recorded at it). */
+  clock: () => Date;
   maxQueryBytes: number;
 }
 
@@ -94,6 +96,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       // state-changing request's nonce is kept before anything it changes.
       if (!(await options.replayGuard.use(caller.nonce, !action.readOnly))) throw new ApiError('SignatureNonceUsed');
 
+      await recordKeyUse(request, options, caller.accessKeyId);
       const tenant: Tenant = {
         accountId: caller.accountId,
         directoryId: caller.directoryId,
@@ -127,6 +130,18 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
   };
   app.get('/', handler);
   app.post('/', handler);
+}
+
+/**
+ * GetAccessKeyLastUsed's answer: written at most once a minute per key. A failure to record it
+ * never fails the call it belongs to.
+ */
+async function recordKeyUse(request: FastifyRequest, options: RpcEndpointOptions, accessKeyId: string): Promise<void> {
+  try {
+    await options.services.ram.accessKeys.touchLastUsed(accessKeyId, options.clock());
+  } catch (error) {
+    request.log.warn({ err: error, accessKeyId }, 'could not record the last use of an AccessKey');
+  }
 }
 
 /** One line per call: never parameters, so no address, number or signature reaches the log. */
