@@ -9,7 +9,7 @@ import { notificationEmail, notificationSms, testEmail, testSms } from '../deliv
 import type { DeliveryFilter, OutboxRow } from '../store/repositories.js';
 import { type DeliveryStatus, deliveryStatuses } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { recordAudit } from './audit.js';
+import { type AuditTarget, recordAudit } from './audit.js';
 import { type ContactService, checkContactId, toContact } from './contacts.js';
 import { type DeliveryQueue, type NewDelivery, type QueuedDelivery, newMessageId } from './delivery-queue.js';
 import { ApiError } from './errors.js';
@@ -57,7 +57,7 @@ export class MessageService {
       planned.push({ ...base, recipient: contact.verifiedPhoneNumber, content: { channel: 'sms', sms: testSms(lang, vars) } });
     }
     if (planned.length === 0) throw new ApiError('OperationDenied.ContactNotVerified');
-    return this.queue(tenant, { action: 'SendTestMessage', contactId }, messageId, planned, () => contact.name, {
+    return this.queue(tenant, { action: 'SendTestMessage', target: contactId }, messageId, planned, () => contact.name, {
       ContactId: contactId,
       ...(messageType ? { MessageType: messageType } : {}),
     });
@@ -96,7 +96,7 @@ export class MessageService {
         planned.push({ ...base, recipient: recipient.phoneNumber, content: { channel: 'sms', sms: notificationSms(lang, vars) } });
       }
     }
-    return this.queue(tenant, { action: 'SendMessage', contactId: null }, messageId, planned, (contactId) => names.get(contactId) ?? '', {
+    return this.queue(tenant, { action: 'SendMessage', target: { resource: `account/${accountId}` } }, messageId, planned, (contactId) => names.get(contactId) ?? '', {
       AccountId: accountId,
       MessageType: messageType,
       Subject: subjectParam,
@@ -107,7 +107,7 @@ export class MessageService {
   /** Writes the deliveries and the audit event in one transaction, then wakes the worker. Nothing planned: nothing written. */
   private async queue(
     tenant: Tenant,
-    event: { action: string; contactId: string | null },
+    event: { action: string; target: AuditTarget },
     messageId: string,
     planned: NewDelivery[],
     nameOf: (contactId: string) => string,
@@ -121,7 +121,7 @@ export class MessageService {
         const queued = await this.deliveries.add(tx, now, delivery);
         written.push({ ...queued, contactId: delivery.contactId!, contactName: nameOf(delivery.contactId!) });
       }
-      await recordAudit(tx, tenant, now, event.action, event.contactId, { MessageId: messageId, ...audit });
+      await recordAudit(tx, tenant, now, event.action, event.target, { MessageId: messageId, ...audit });
       return written;
     });
     this.deliveries.queued();

@@ -232,10 +232,12 @@ export interface AuditEventsTable {
   request_id: string | null;
   created_at: string;
   /**
-   * Who acted, when the event knows: `root` (the account's own key) or `user:<UserId>` (a RAM
+   * Who acted, when the event knows: `root` (the account's own key) or `user/<UserName>` (a RAM
    * user). Null on events written before 0008 and by writers that do not say.
    */
   principal: string | null;
+  /** What the event changed (`messagecontact/<ContactId>`, `user/<UserName>`, …); null before 0009 on events without a contact. */
+  resource: string | null;
 }
 
 /** A signature nonce seen on some instance, until its request could no longer be valid. */

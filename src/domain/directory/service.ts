@@ -8,6 +8,7 @@ import type { Config } from '../../config.js';
 import { isUniqueViolation } from '../../store/constraint.js';
 import type { Store } from '../../store/store.js';
 import type { FolderRow, MemberRow } from '../../store/tree-repositories.js';
+import { recordAudit } from '../audit.js';
 import { ApiError } from '../errors.js';
 import { newAccountId } from '../ids.js';
 import type { Tenant } from '../tenant.js';
@@ -198,6 +199,11 @@ export class DirectoryService {
         row.depth = parent.depth + 1;
         await tx.tree.insertFolder(row);
         await tx.tree.setTags(row.id, tags);
+        await recordAudit(tx, tenant, row.created_at, 'CreateFolder', { resource: `folder/${row.id}` }, {
+          FolderName: name,
+          ParentFolderId: parentId,
+          ...(tags.length > 0 ? { Tag: tags } : {}),
+        });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('InvalidParameter.Folder.Name.AlreadyUsed');
@@ -233,6 +239,7 @@ export class DirectoryService {
           throw new ApiError('InvalidParameter.Folder.Name.AlreadyUsed');
         }
         await tx.tree.renameFolder(folderId, name);
+        await recordAudit(tx, tenant, toStored(this.clock()), 'UpdateFolder', { resource: `folder/${folderId}` }, { FolderName: name });
         return { ...folder, name };
       });
     } catch (error) {
@@ -251,6 +258,7 @@ export class DirectoryService {
       if (await tx.tree.hasSubfolders(folderId)) throw new ApiError('DeleteConflict.Folder.SubFolder');
       if (await tx.tree.hasLiveMembers(folderId)) throw new ApiError('DeleteConflict.Folder.Account');
       if (!(await tx.tree.deleteFolder(folderId))) throw new ApiError('ConcurrentCallNotSupported');
+      await recordAudit(tx, tenant, toStored(this.clock()), 'DeleteFolder', { resource: `folder/${folderId}` }, { FolderName: folder.name });
     });
   }
 
@@ -374,6 +382,13 @@ export class DirectoryService {
         };
         await tx.tree.insertMember(row);
         await tx.tree.setTags(row.id, tags);
+        await recordAudit(tx, tenant, now, 'CreateResourceAccount', { resource: `account/${row.id}` }, {
+          DisplayName: displayName,
+          AccountName: accountName,
+          FolderId: folderId,
+          ...(row.payer_account_id !== null ? { PayerAccountId: row.payer_account_id } : {}),
+          ...(tags.length > 0 ? { Tag: tags } : {}),
+        });
         return row;
       });
     } catch (error) {
@@ -424,6 +439,7 @@ export class DirectoryService {
         }
         if (input.dryRun) return undefined;
         if (!(await tx.tree.updateMemberIfVersion(accountId, row.version, changes))) throw new ApiError('ConcurrentCallNotSupported');
+        await recordAudit(tx, tenant, now, 'UpdateAccount', { resource: `account/${accountId}` }, type !== undefined ? { Type: 'CloudAccount' } : { DisplayName: displayName });
         return { ...row, ...changes, version: row.version + 1 };
       });
     } catch (error) {
@@ -496,6 +512,7 @@ export class DirectoryService {
       if (!(await tx.tree.updateMemberIfVersion(accountId, row.version, { folder_id: destinationId, modify_time: now }))) {
         throw new ApiError('ConcurrentCallNotSupported');
       }
+      await recordAudit(tx, tenant, now, 'MoveAccount', { resource: `account/${accountId}` }, { SourceFolderId: row.folder_id, DestinationFolderId: destinationId });
     });
   }
 
@@ -509,6 +526,7 @@ export class DirectoryService {
       if (!row) throw new ApiError('EntityNotExists.Account');
       if (row.type !== 'CloudAccount') throw new ApiError('AccountTypeOrStatusMismatch');
       if (!(await tx.tree.removeMember(accountId, row.version, now))) throw new ApiError('ConcurrentCallNotSupported');
+      await recordAudit(tx, tenant, now, 'RemoveCloudAccount', { resource: `account/${accountId}` }, { Status: 'Removed' });
     });
   }
 }

@@ -113,7 +113,7 @@ export class AccessKeyService {
         user_id: ownerId,
         last_used_at: null,
       });
-      await recordRamChange(tx, tenant, now, 'CreateAccessKey', { AccessKeyId: key.accessKeyId, ...ownerFields(owner) });
+      await recordRamChange(tx, tenant, now, 'CreateAccessKey', `accesskey/${key.accessKeyId}`, { AccessKeyId: key.accessKeyId, ...ownerFields(owner) });
       return key;
     });
   }
@@ -132,7 +132,7 @@ export class AccessKeyService {
       if (key.status === status) return;
       if (owner.kind === 'root' && status === 'Inactive') await this.keepOneActiveRootKey(tx, tenant);
       await tx.accessKeys.setStatus(key.id, status);
-      await recordRamChange(tx, tenant, now, 'UpdateAccessKey', { AccessKeyId: key.id, Status: status, ...ownerFields(owner) });
+      await recordRamChange(tx, tenant, now, 'UpdateAccessKey', `accesskey/${key.id}`, { AccessKeyId: key.id, Status: status, ...ownerFields(owner) });
     });
   }
 
@@ -147,7 +147,7 @@ export class AccessKeyService {
       if (owner.kind === 'root' && key.status === 'Active') await this.keepOneActiveRootKey(tx, tenant);
       await tx.accessKeys.remove(key.id);
       this.lastTouched.delete(key.id);
-      await recordRamChange(tx, tenant, now, 'DeleteAccessKey', { AccessKeyId: key.id, ...ownerFields(owner) });
+      await recordRamChange(tx, tenant, now, 'DeleteAccessKey', `accesskey/${key.id}`, { AccessKeyId: key.id, ...ownerFields(owner) });
     });
   }
 

@@ -1,9 +1,11 @@
 /**
  * The audit trail of RAM changes: one event per change, in the change's transaction, naming the
- * AccessKey (`actor`) and the principal behind it. Never a password, a hash or a secret.
+ * AccessKey (`actor`), the principal behind it (a caller that is not a signed request, such as the
+ * CLI, acts as root) and the resource. Never a password, a hash or a secret.
  */
 import type { Repositories } from '../../store/repositories.js';
-import { principalName, type Tenant } from '../tenant.js';
+import { recordAudit } from '../audit.js';
+import type { Tenant } from '../tenant.js';
 import { principalOf } from './principal.js';
 
 export async function recordRamChange(
@@ -11,16 +13,9 @@ export async function recordRamChange(
   tenant: Tenant,
   at: string,
   action: string,
+  /** `user/<UserName>`, `group/<GroupName>`, `policy/<PolicyName>`, `accesskey/<AccessKeyId>` or `passwordpolicy`. */
+  resource: string,
   changes: Record<string, unknown>,
 ): Promise<void> {
-  await tx.audit.insert({
-    directory_id: tenant.directoryId,
-    contact_id: null,
-    action,
-    actor: tenant.actor,
-    principal: principalName(principalOf(tenant)),
-    changes: JSON.stringify(changes),
-    request_id: tenant.requestId ?? null,
-    created_at: at,
-  });
+  await recordAudit(tx, { ...tenant, principal: principalOf(tenant) }, at, action, { resource }, changes);
 }

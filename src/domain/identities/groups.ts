@@ -65,7 +65,7 @@ export class GroupService {
           updated_at: now,
         };
         await tx.ram.groups.insert(row);
-        await recordRamChange(tx, tenant, now, 'CreateGroup', {
+        await recordRamChange(tx, tenant, now, 'CreateGroup', `group/${groupName}`, {
           GroupId: groupId,
           GroupName: groupName,
           ...(comments !== null ? { Comments: comments } : {}),
@@ -112,7 +112,7 @@ export class GroupService {
         });
         // ARNs name groups by name (`group/<GroupName>`): decisions about the group may change.
         if (renamed) await tx.ram.accounts.bumpRevision(tenant.accountId);
-        await recordRamChange(tx, tenant, now, 'UpdateGroup', { GroupId: row.group_id, GroupName: row.group_name, ...changes });
+        await recordRamChange(tx, tenant, now, 'UpdateGroup', `group/${row.group_name}`, { GroupId: row.group_id, GroupName: row.group_name, ...changes });
         return toRamGroup(next);
       },
       'EntityAlreadyExists.Group',
@@ -130,7 +130,7 @@ export class GroupService {
       if (dependents.policies > 0) throw new ApiError('DeleteConflict.Group.Policy');
       await tx.ram.groups.remove(tenant.accountId, row.group_id);
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, 'DeleteGroup', { GroupId: row.group_id, GroupName: row.group_name });
+      await recordRamChange(tx, tenant, now, 'DeleteGroup', `group/${row.group_name}`, { GroupId: row.group_id, GroupName: row.group_name });
     });
   }
 

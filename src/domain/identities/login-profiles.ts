@@ -81,7 +81,7 @@ export class LoginProfileService {
           updated_at: now,
         };
         await tx.ram.loginProfiles.insert(row);
-        await recordRamChange(tx, tenant, now, 'CreateLoginProfile', {
+        await recordRamChange(tx, tenant, now, 'CreateLoginProfile', `user/${user.user_name}`, {
           UserId: user.user_id,
           UserName: user.user_name,
           PasswordResetRequired: row.password_reset_required !== 0,
@@ -139,7 +139,7 @@ export class LoginProfileService {
         ...(input.mfaBindRequired !== undefined ? { mfa_bind_required: input.mfaBindRequired ? 1 : 0 } : {}),
         updated_at: now,
       });
-      await recordRamChange(tx, tenant, now, 'UpdateLoginProfile', { UserId: current.user_id, UserName: current.user_name, ...changes });
+      await recordRamChange(tx, tenant, now, 'UpdateLoginProfile', `user/${current.user_name}`, { UserId: current.user_id, UserName: current.user_name, ...changes });
     });
   }
 
@@ -151,7 +151,7 @@ export class LoginProfileService {
       const user = await loadUser(tx, tenant, userName);
       if (!(await tx.ram.loginProfiles.find(user.user_id))) throw new ApiError('EntityNotExist.User.LoginProfile');
       await tx.ram.loginProfiles.remove(user.user_id);
-      await recordRamChange(tx, tenant, now, 'DeleteLoginProfile', { UserId: user.user_id, UserName: user.user_name });
+      await recordRamChange(tx, tenant, now, 'DeleteLoginProfile', `user/${user.user_name}`, { UserId: user.user_id, UserName: user.user_name });
     });
   }
 }

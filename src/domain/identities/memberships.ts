@@ -49,7 +49,7 @@ export class MembershipService {
         await tx.ram.memberships.insert({ group_id: group.group_id, user_id: user.user_id, account_id: tenant.accountId, joined_at: now });
         // The user now has the group's policies.
         await tx.ram.accounts.bumpRevision(tenant.accountId);
-        await recordRamChange(tx, tenant, now, 'AddUserToGroup', {
+        await recordRamChange(tx, tenant, now, 'AddUserToGroup', `group/${group.group_name}`, {
           GroupId: group.group_id,
           GroupName: group.group_name,
           UserId: user.user_id,
@@ -70,7 +70,7 @@ export class MembershipService {
       if (!(await tx.ram.memberships.exists(group.group_id, user.user_id))) throw new ApiError('EntityNotExist.User.Group');
       await tx.ram.memberships.remove(group.group_id, user.user_id);
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, 'RemoveUserFromGroup', {
+      await recordRamChange(tx, tenant, now, 'RemoveUserFromGroup', `group/${group.group_name}`, {
         GroupId: group.group_id,
         GroupName: group.group_name,
         UserId: user.user_id,

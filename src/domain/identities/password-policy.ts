@@ -117,7 +117,7 @@ export class PasswordPolicyService {
         max_login_attemps: next.maxLoginAttemps,
         updated_at: now,
       });
-      await recordRamChange(tx, tenant, now, 'SetPasswordPolicy', given);
+      await recordRamChange(tx, tenant, now, 'SetPasswordPolicy', 'passwordpolicy', given);
       return next;
     });
   }

@@ -94,7 +94,7 @@ export class UserService {
           last_login_at: null,
         };
         await tx.ram.users.insert(row);
-        await recordRamChange(tx, tenant, now, 'CreateUser', {
+        await recordRamChange(tx, tenant, now, 'CreateUser', `user/${userName}`, {
           UserId: userId,
           UserName: userName,
           ...(displayName !== null ? { DisplayName: displayName } : {}),
@@ -153,7 +153,7 @@ export class UserService {
         });
         // ARNs name users by name: a renamed user's policies now match other resources.
         if (renamed) await tx.ram.accounts.bumpRevision(tenant.accountId);
-        await recordRamChange(tx, tenant, now, 'UpdateUser', { UserId: row.user_id, UserName: row.user_name, ...changes });
+        await recordRamChange(tx, tenant, now, 'UpdateUser', `user/${row.user_name}`, { UserId: row.user_id, UserName: row.user_name, ...changes });
         return toRamUser(next);
       },
       'EntityAlreadyExists.User',
@@ -173,7 +173,7 @@ export class UserService {
       if (dependents.policies > 0) throw new ApiError('DeleteConflict.User.Policy');
       await tx.ram.users.remove(tenant.accountId, row.user_id);
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, 'DeleteUser', { UserId: row.user_id, UserName: row.user_name });
+      await recordRamChange(tx, tenant, now, 'DeleteUser', `user/${row.user_name}`, { UserId: row.user_id, UserName: row.user_name });
     });
   }
 

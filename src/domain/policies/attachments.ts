@@ -158,7 +158,7 @@ export class AttachmentService {
           attached_at: now,
         });
         await tx.ram.accounts.bumpRevision(tenant.accountId);
-        await recordRamChange(tx, tenant, now, action, {
+        await recordRamChange(tx, tenant, now, action, `${kind.type.toLowerCase()}/${principal.name}`, {
           PolicyType: policy.type,
           PolicyName: policy.type === 'System' ? policy.system.policyName : policy.row.policy_name,
           [kind.idField]: principal.id,
@@ -183,7 +183,7 @@ export class AttachmentService {
       if (!(await attachments.exists(tenant.accountId, policy.type, policy.key, kind.type, principal.id))) throw new ApiError(kind.notAttached);
       await attachments.remove(tenant.accountId, policy.type, policy.key, kind.type, principal.id);
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, action, {
+      await recordRamChange(tx, tenant, now, action, `${kind.type.toLowerCase()}/${principal.name}`, {
         PolicyType: policy.type,
         PolicyName: policy.type === 'System' ? policy.system.policyName : policy.row.policy_name,
         [kind.idField]: principal.id,

@@ -105,7 +105,7 @@ export class PolicyService {
         await tx.ram.policies.insertVersion({ account_id: tenant.accountId, policy_key: key, version_number: 1, document, created_at: now });
         await tx.ram.policyTags.put(tenant.accountId, key, tags);
         await tx.ram.accounts.bumpRevision(tenant.accountId);
-        await recordRamChange(tx, tenant, now, 'CreatePolicy', {
+        await recordRamChange(tx, tenant, now, 'CreatePolicy', `policy/${policyName}`, {
           PolicyName: policyName,
           ...(description !== null ? { Description: description } : {}),
           PolicyDocument: document,
@@ -143,7 +143,7 @@ export class PolicyService {
       if (versions.length > 1 && !input.cascadingDelete) throw new ApiError('DeleteConflict.Policy.Version');
       await tx.ram.policies.remove(tenant.accountId, row.name_key);
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, 'DeletePolicy', { PolicyName: row.policy_name, ...(input.cascadingDelete ? { CascadingDelete: true } : {}) });
+      await recordRamChange(tx, tenant, now, 'DeletePolicy', `policy/${row.policy_name}`, { PolicyName: row.policy_name, ...(input.cascadingDelete ? { CascadingDelete: true } : {}) });
     });
   }
 
@@ -219,7 +219,7 @@ export class PolicyService {
       const count = await attachmentCount(tx, tenant, 'Custom', row.name_key);
       if (description === row.description) return customPolicy(row, count);
       await tx.ram.policies.update(tenant.accountId, row.name_key, { description, updated_at: now });
-      await recordRamChange(tx, tenant, now, 'UpdatePolicyDescription', { PolicyName: row.policy_name, Description: description });
+      await recordRamChange(tx, tenant, now, 'UpdatePolicyDescription', `policy/${row.policy_name}`, { PolicyName: row.policy_name, Description: description });
       return customPolicy({ ...row, description, updated_at: now }, count);
     });
   }

@@ -87,7 +87,7 @@ export class PolicyTagService {
         if (keys.size > this.context.quotas.tagsPerPolicy) throw new ApiError('LimitExceeded.Tag');
       }
       for (const policy of policies) await tx.ram.policyTags.put(tenant.accountId, policy.name_key, tags);
-      await recordRamChange(tx, tenant, now, 'TagResources', {
+      await recordRamChange(tx, tenant, now, 'TagResources', policyResource(policies), {
         ResourceType: 'policy',
         ResourceNames: policies.map((policy) => policy.policy_name),
         Tag: tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
@@ -111,7 +111,7 @@ export class PolicyTagService {
       const policies = [];
       for (const name of names) policies.push(await findCustomPolicy(tx, tenant, name));
       for (const policy of policies) await tx.ram.policyTags.remove(tenant.accountId, policy.name_key, keys);
-      await recordRamChange(tx, tenant, now, 'UntagResources', {
+      await recordRamChange(tx, tenant, now, 'UntagResources', policyResource(policies), {
         ResourceType: 'policy',
         ResourceNames: policies.map((policy) => policy.policy_name),
         ...(keys === undefined ? { All: true } : { TagKeys: keys }),
@@ -141,4 +141,9 @@ export class PolicyTagService {
       ...(rows.length > size && last ? { nextToken: encodeMarker(listing, [last.policy_key, last.tag_key]) } : {}),
     };
   }
+}
+
+/** The audit resource of a tagging call: its one policy, or `policy/*` when it names several (the event lists them). */
+function policyResource(policies: readonly { policy_name: string }[]): string {
+  return policies.length === 1 ? `policy/${policies[0]!.policy_name}` : 'policy/*';
 }

@@ -73,7 +73,7 @@ export class PolicyVersionService {
       await tx.ram.policies.insertVersion({ account_id: tenant.accountId, policy_key: policy.name_key, version_number: versionNumber, document, created_at: now });
       await tx.ram.policies.update(tenant.accountId, policy.name_key, { last_version: versionNumber, default_version: defaultVersion, updated_at: now });
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, 'CreatePolicyVersion', {
+      await recordRamChange(tx, tenant, now, 'CreatePolicyVersion', `policy/${policy.policy_name}`, {
         PolicyName: policy.policy_name,
         VersionId: versionIdOf(versionNumber),
         PolicyDocument: document,
@@ -119,7 +119,7 @@ export class PolicyVersionService {
       if (versionNumber === policy.default_version) throw new ApiError('DeleteConflict.Policy.Version.Default');
       await tx.ram.policies.removeVersion(tenant.accountId, policy.name_key, versionNumber);
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, 'DeletePolicyVersion', { PolicyName: policy.policy_name, VersionId: versionIdOf(versionNumber) });
+      await recordRamChange(tx, tenant, now, 'DeletePolicyVersion', `policy/${policy.policy_name}`, { PolicyName: policy.policy_name, VersionId: versionIdOf(versionNumber) });
     });
   }
 
@@ -133,7 +133,7 @@ export class PolicyVersionService {
       if (versionNumber === policy.default_version) return;
       await tx.ram.policies.update(tenant.accountId, policy.name_key, { default_version: versionNumber, updated_at: now });
       await tx.ram.accounts.bumpRevision(tenant.accountId);
-      await recordRamChange(tx, tenant, now, 'SetDefaultPolicyVersion', { PolicyName: policy.policy_name, VersionId: versionIdOf(versionNumber) });
+      await recordRamChange(tx, tenant, now, 'SetDefaultPolicyVersion', `policy/${policy.policy_name}`, { PolicyName: policy.policy_name, VersionId: versionIdOf(versionNumber) });
     });
   }
 }

@@ -8,6 +8,7 @@ import { signatureNonces } from './0005-signature-nonces.js';
 import { throttleBuckets } from './0006-throttle-buckets.js';
 import { linkExpiry } from './0007-link-expiry.js';
 import { ramIdentities } from './0008-ram-identities.js';
+import { auditResource } from './0009-audit-resource.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_throttle_buckets': throttleBuckets,
   '0007_link_expiry': linkExpiry,
   '0008_ram_identities': ramIdentities,
+  '0009_audit_resource': auditResource,
 };
 
 export const migrationProvider: MigrationProvider = {
