@@ -115,6 +115,8 @@ export function adminCommand(): Command {
       const shaped = list.map((key) => ({
         AccessKeyId: key.id,
         AccountId: key.account_id,
+        // Whose key: the account itself (root) or one of its RAM users.
+        Identity: key.user_id === null ? 'root' : `user/${key.user_name ?? key.user_id}`,
         Status: key.status,
         CreateDate: toApiDate(key.created_at),
       }));

@@ -614,9 +614,16 @@ export class AccessKeyRepository {
     await this.db.insertInto('access_keys').values(row).execute();
   }
 
-  /** Every key of every account, root and RAM users' alike. */
-  async list(): Promise<StoredAccessKey[]> {
-    return this.db.selectFrom('access_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+  /** Every key of every account, root and RAM users' alike, with the name of the user that owns it (null: a root key). */
+  async list(): Promise<(StoredAccessKey & { user_name: string | null })[]> {
+    return this.db
+      .selectFrom('access_keys')
+      .leftJoin('ram_users', 'ram_users.user_id', 'access_keys.user_id')
+      .selectAll('access_keys')
+      .select('ram_users.user_name as user_name')
+      .orderBy('access_keys.created_at')
+      .orderBy('access_keys.id')
+      .execute();
   }
 
   async setStatus(accessKeyId: string, status: AccessKeyStatus): Promise<boolean> {
