@@ -10,7 +10,8 @@ export type AuditTarget = string | { resource: string };
 
 /**
  * Records one change: its action, the AccessKey (or other actor) and the principal that made it,
- * the resource and the changed fields (never a secret, a password or a token).
+ * the resource and the changed fields (never a secret, a password or a token). The request's
+ * receipt (its nonce) is kept in the same transaction.
  */
 export async function recordAudit(
   tx: Repositories,
@@ -20,6 +21,7 @@ export async function recordAudit(
   target: AuditTarget | null,
   changes: Record<string, unknown>,
 ): Promise<void> {
+  await tenant.receipt?.keepIn(tx);
   const contactId = typeof target === 'string' ? target : null;
   const resource = typeof target === 'string' ? `messagecontact/${target}` : (target?.resource ?? null);
   await tx.audit.insert({

@@ -1,4 +1,6 @@
 /** Who is acting: the directory a caller may see, and the names that go into the audit trail. */
+import type { Repositories } from '../store/repositories.js';
+
 export interface Tenant {
   accountId: string;
   directoryId: string;
@@ -7,6 +9,16 @@ export interface Tenant {
   /** The identity behind the AccessKey; absent for actors that are not a signed caller (jobs, links, the CLI). */
   principal?: Principal;
   requestId?: string;
+  /**
+   * What a signed request must leave in the database with the first change it makes, in that
+   * change's transaction (its signature nonce, on a store that keeps nonces in memory): written with
+   * the change's audit event, so that the change and the proof it was made commit together.
+   */
+  receipt?: RequestReceipt;
+}
+
+export interface RequestReceipt {
+  keepIn(tx: Repositories): Promise<void>;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authorizer } from '../domain/access/authorizer.js';
-import { coerceParams, type Services } from '../products/define.js';
+import { coerceParams, type ResponseBody, type Services } from '../products/define.js';
 import { products } from '../products/index.js';
 import { ApiError, isApiError } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
@@ -92,9 +92,10 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       if (!caller.directoryId) throw new ApiError('InvalidAccessKeyId.NotFound');
       const waitMs = await options.throttle.take(`${caller.accountId}\n${action.name}`);
       if (waitMs > 0) throw new ApiError('Throttling.User', { 'x-acs-retry-after': String(waitMs) });
-      // After throttling, so that a refused flood stores nothing; before the action, so that a
-      // state-changing request's nonce is kept before anything it changes.
-      if (!(await options.replayGuard.use(caller.nonce, !action.readOnly))) throw new ApiError('SignatureNonceUsed');
+      // After throttling, so that a refused flood stores nothing; a state-changing request's nonce
+      // is committed with its first change, or before its answer when it changed nothing.
+      const admission = await options.replayGuard.use(caller.nonce, !action.readOnly);
+      if (!admission) throw new ApiError('SignatureNonceUsed');
 
       await recordKeyUse(request, options, caller.accessKeyId);
       const tenant: Tenant = {
@@ -103,20 +104,28 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
         actor: caller.accessKeyId,
         principal: caller.principal,
         requestId,
+        ...(admission.receipt ? { receipt: admission.receipt } : {}),
       };
-      // Before the parameters are checked or anything is looked up, so that a denied caller learns
-      // nothing about what exists.
-      await options.authorizer.authorize({
-        tenant,
-        principal: caller.principal,
-        revision: caller.authorizationRevision,
-        action: `${product.ramCode}:${action.name}`,
-        resources: action.resources,
-        resourceContext: { tenant, services: options.services, params },
-        request: { sourceIp: request.ip, secureTransport: request.protocol === 'https' },
-      });
-      const values = coerceParams(action.params, params);
-      const result = await action.handle({ tenant, services: options.services }, values);
+      let result: ResponseBody;
+      try {
+        // Before the parameters are checked or anything is looked up, so that a denied caller
+        // learns nothing about what exists.
+        await options.authorizer.authorize({
+          tenant,
+          principal: caller.principal,
+          revision: caller.authorizationRevision,
+          action: `${product.ramCode}:${action.name}`,
+          resources: action.resources,
+          resourceContext: { tenant, services: options.services, params },
+          request: { sourceIp: request.ip, secureTransport: request.protocol === 'https' },
+        });
+        const values = coerceParams(action.params, params);
+        result = await action.handle({ tenant, services: options.services }, values);
+      } catch (failure) {
+        await admission.settle(false);
+        throw failure;
+      }
+      await admission.settle(true);
       const rendered = renderSuccess(action.name, { RequestId: requestId, ...result }, format);
       reply.code(200).header('content-type', rendered.contentType);
       logCall(request, requestId, actionName, accessKeyId, 200, undefined, started);

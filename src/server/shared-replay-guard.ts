@@ -6,7 +6,7 @@
  */
 import type { NonceRepository } from '../store/guard-repositories.js';
 import type { SignedNonce } from '../wire/authenticate.js';
-import type { ReplayGuard } from '../wire/replay-guard.js';
+import { type Admission, type ReplayGuard, settled } from '../wire/replay-guard.js';
 
 export class SharedReplayGuard implements ReplayGuard {
   private nextSweepMs = 0;
@@ -19,13 +19,13 @@ export class SharedReplayGuard implements ReplayGuard {
 
   async start(): Promise<void> {}
 
-  async use(nonce: SignedNonce): Promise<boolean> {
+  async use(nonce: SignedNonce): Promise<Admission | undefined> {
     const now = this.nowMs();
     if (now >= this.nextSweepMs) {
       // Every minute, whichever instance gets there: the table holds one window of nonces.
       this.nextSweepMs = now + 60_000;
       this.nonces.sweep(now).catch(this.onError);
     }
-    return this.nonces.remember(nonce.digest.toString('hex'), nonce.expiresAtMs, now);
+    return (await this.nonces.remember(nonce.digest.toString('hex'), nonce.expiresAtMs, now)) ? settled : undefined;
   }
 }

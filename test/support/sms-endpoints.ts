@@ -127,7 +127,7 @@ export async function startAliyunSmsEndpoint(options: { accessKeyId: string; acc
     let refusal: { status: number; code: string; message: string } | undefined;
     try {
       const caller = await authenticator.authenticate({ method: request.method ?? 'GET', query, body, rawBody, headers: request.headers });
-      if (!(await nonces.use(caller.nonce, false))) throw new ApiError('SignatureNonceUsed');
+      if ((await nonces.use(caller.nonce, false)) === undefined) throw new ApiError('SignatureNonceUsed');
     } catch (error) {
       refusal = isApiError(error)
         ? { status: error.status, code: error.code, message: error.message }

@@ -1,8 +1,9 @@
 /**
  * A captured state-changing request is refused when it is sent again after the server restarted —
  * stopped (SIGTERM) or killed (SIGKILL) — within its timestamp window, on both stores, with both
- * signatures: its nonce was committed before the action ran. A replayed read after a restart of the
- * embedded store is answered (reads change nothing, and their nonces are kept in memory only).
+ * signatures: its nonce was committed with its change. So is a state-changing request that failed or
+ * changed nothing (its nonce was committed before it was answered). A replayed read after a restart
+ * of the embedded store is answered (reads change nothing, and their nonces are kept in memory only).
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -80,6 +81,36 @@ for (const backend of backends) {
         assert.deepEqual(got.Contact.MessageTypes, ['SecurityMessage']);
       });
     }
+
+    test('state-changing requests that failed, changed nothing or were refused are refused after a SIGKILL too', async () => {
+      const db = await database(backend.name);
+      databases.push(db);
+      let { serve, endpoint } = await start(db);
+      const client = () => apiClient('openapi-v3', endpoint, { ...key, accountId: '', directoryId: '' });
+      const added = await client().call('AddMessageContact', {
+        Name: 'Unchanged',
+        EmailAddress: 'unchanged@example.com',
+        Title: 'TechnicalDirector',
+        MessageTypes: ['AccountExpenses'],
+      });
+      const contactId: string = added.Contact.ContactId;
+      const captured: { request: RawRequest; status: number; code?: string }[] = [
+        // Fails its checks: nothing changes.
+        { request: signRpc({ key, action: 'UpdateMessageContact', params: { ContactId: contactId, Title: 'Nobody' } }), status: 400, code: 'InvalidParameter.Title' },
+        // Names nothing: nothing changes.
+        { request: signRpc({ key, action: 'DeleteMessageContact', params: { ContactId: 'c-0000000000000000' } }), status: 404, code: 'EntityNotExists.Contact' },
+        // Changes nothing: the contact already holds these values.
+        { request: signAcs3({ key, host: endpoint, action: 'UpdateMessageContact', query: { ContactId: contactId, Title: 'TechnicalDirector' } }), status: 200 },
+      ];
+      for (const { request, status, code } of captured) {
+        const answer = await send(endpoint, request);
+        if (code === undefined) assertOk(answer);
+        else assertError(answer, status, code);
+      }
+      await serve.crash();
+      ({ serve, endpoint } = await start(db, Number(endpoint.split(':')[1])));
+      for (const { request } of captured) assertError(await send(endpoint, request), 400, 'SignatureNonceUsed');
+    });
 
     test(
       backend.name === 'sqlite'
