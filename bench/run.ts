@@ -18,6 +18,9 @@
  *                      one sub-directory per server; the main thread's profile is CPU.*.<pid>.0.*.cpuprofile
  *                      (summarise it with `node --import tsx bench/profile-summary.ts <file>`)
  *   BENCH_ACTIONS      which rdcontacts targets to measure: "get,update" (default), "get" or "update"
+ *   BENCH_PRINCIPALS   whose key signs the load: "root" (default: the account's own key, never evaluated by
+ *                      RAM), "ram-user" (a RAM user whose one custom policy has five statements with
+ *                      wildcards and one condition, evaluated on every request), or both, comma-separated
  *   BENCH_RDCONTACTS_ROOT  another checkout to run the rdcontacts server from (A/B comparisons of a
  *                      change to src/); its node_modules and dist/ must be built. Default: this checkout.
  *
@@ -75,6 +78,10 @@ const actions = new Set((process.env.BENCH_ACTIONS ?? 'get,update').split(',').m
 for (const action of actions) {
   if (action !== 'get' && action !== 'update') fail(`unknown action "${action}" in BENCH_ACTIONS (get, update)`);
 }
+const principals = new Set((process.env.BENCH_PRINCIPALS ?? 'root').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean));
+for (const principal of principals) {
+  if (principal !== 'root' && principal !== 'ram-user') fail(`unknown principal "${principal}" in BENCH_PRINCIPALS (root, ram-user)`);
+}
 const serverRoot = process.env.BENCH_RDCONTACTS_ROOT ? resolve(process.env.BENCH_RDCONTACTS_ROOT) : repoRoot;
 if (!existsSync(join(serverRoot, 'dist/cli/main.js'))) fail(`no dist/cli/main.js under ${serverRoot}: run npm run build there`);
 for (const level of logLevels) {
@@ -101,8 +108,8 @@ interface Answer {
   body: any;
 }
 
-function signedCall(port: number, key: Key, action: string, query: Record<string, string>): Promise<Answer> {
-  const signed = signRequest(`127.0.0.1:${port}`, key, action, query);
+function signedCall(port: number, key: Key, action: string, query: Record<string, string>, version?: string): Promise<Answer> {
+  const signed = signRequest(`127.0.0.1:${port}`, key, action, query, version);
   return new Promise((resolvePromise, reject) => {
     const req = httpRequest(
       { host: '127.0.0.1', port, method: signed.method, path: signed.path, headers: signed.headers, timeout: 10_000 },
@@ -274,12 +281,14 @@ interface Target {
   /** Whether it stores in PostgreSQL (whose CPU, when local, is then measured too). */
   usesPostgres: boolean;
   beforeEach: () => Promise<void>;
+  /** The key that signs its load, when not the run's root key (a RAM user's). */
+  key?: Key;
 }
 
 async function measure(target: Target, key: Key, seconds: number, what: string): Promise<Measured> {
   await target.beforeEach();
   log(`  ${what} ${target.name} (${seconds} s, ${connections} connections)`);
-  const measured = await load(target, key, seconds);
+  const measured = await load(target, target.key ?? key, seconds);
   for (const server of target.servers) {
     if (server.exited) throw new Error(`${server.name} exited during the run\n${logTail(server)}`);
   }
@@ -321,6 +330,41 @@ async function startHello(tmp: string, key: Key): Promise<Target> {
   // The same hook as the Get target: fake but well-formed contact IDs.
   const contactIds = Array.from({ length: connections }, (_, i) => `c-${String(i).padStart(16, '0')}`);
   return { name: 'hello-world', servers: [server], usesPostgres: false, workload: { action: 'GetMessageContact', contactIds, holds: [] }, beforeEach: async () => {} };
+}
+
+/**
+ * A RAM user of the bench's account with a realistic policy — five statements, action and resource
+ * wildcards, one condition — that allows the measured Get and Update, and its AccessKey. Made
+ * through the Ram API with the root key, as an administrator would.
+ */
+async function benchRamUser(port: number, root: Key): Promise<Key> {
+  const ram = '2015-05-01';
+  const call = async (action: string, query: Record<string, string>, version = ram) => {
+    const answer = await signedCall(port, root, action, query, version);
+    expect200(answer, action);
+    return answer.body;
+  };
+  const { AccountId: accountId } = await call('GetCallerIdentity', {}, '2015-04-01');
+  const document = {
+    Version: '1',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['resourcemanager:Get*', 'resourcemanager:List*'],
+        Resource: `acs:resourcemanager:*:${accountId}:messagecontact/*`,
+        Condition: { IpAddress: { 'acs:SourceIp': ['127.0.0.0/8', '::1/128'] } },
+      },
+      { Effect: 'Allow', Action: ['resourcemanager:UpdateMessageContact', 'resourcemanager:Send*Verification*'], Resource: `acs:resourcemanager:*:${accountId}:messagecontact/c-*` },
+      { Effect: 'Allow', Action: 'resourcemanager:*Folder*', Resource: [`acs:resourcemanager::${accountId}:folder/*`] },
+      { Effect: 'Deny', Action: ['resourcemanager:DeleteMessageContact', 'resourcemanager:Disassociate*'], Resource: '*' },
+      { Effect: 'Allow', Action: ['ram:Get*', 'ram:List*'], Resource: `acs:ram:*:${accountId}:*` },
+    ],
+  };
+  await call('CreateUser', { UserName: 'bench-user' });
+  await call('CreatePolicy', { PolicyName: 'bench-contacts', PolicyDocument: JSON.stringify(document) });
+  await call('AttachPolicyToUser', { UserName: 'bench-user', PolicyType: 'Custom', PolicyName: 'bench-contacts' });
+  const { AccessKey: created } = await call('CreateAccessKey', { UserName: 'bench-user' });
+  return { accessKeyId: created.AccessKeyId, accessKeySecret: created.AccessKeySecret };
 }
 
 async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLevel: string): Promise<Target[]> {
@@ -403,13 +447,25 @@ async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLe
     };
 
     const targets: Target[] = [];
-    if (actions.has('get')) {
-      const workload: Workload = { action: 'GetMessageContact', contactIds, holds };
-      targets.push({ name: `Get (${label})`, servers, usesPostgres: store !== 'sqlite', workload, beforeEach: async () => {} });
+    const signers: [string, Key | undefined][] = [];
+    if (principals.has('root')) signers.push(['', undefined]);
+    if (principals.has('ram-user')) {
+      const userKey = await benchRamUser(port, key);
+      // The user's key must be allowed both, or nothing is measured.
+      expect200(await signedCall(port, userKey, 'GetMessageContact', { ContactId: first }), 'GetMessageContact signed by the RAM user');
+      expect200(await signedCall(port, userKey, 'UpdateMessageContact', { ContactId: first, ...variants[0] }), 'UpdateMessageContact signed by the RAM user');
+      signers.push([', RAM user', userKey]);
     }
-    if (actions.has('update')) {
-      const workload: Workload = { action: 'UpdateMessageContact', contactIds, holds };
-      targets.push({ name: `Update (${label})`, servers, usesPostgres: store !== 'sqlite', workload, beforeEach: resync });
+    for (const [who, signer] of signers) {
+      const signedBy = signer ? { key: signer } : {};
+      if (actions.has('get')) {
+        const workload: Workload = { action: 'GetMessageContact', contactIds, holds };
+        targets.push({ name: `Get (${label}${who})`, servers, usesPostgres: store !== 'sqlite', workload, beforeEach: async () => {}, ...signedBy });
+      }
+      if (actions.has('update')) {
+        const workload: Workload = { action: 'UpdateMessageContact', contactIds, holds };
+        targets.push({ name: `Update (${label}${who})`, servers, usesPostgres: store !== 'sqlite', workload, beforeEach: resync, ...signedBy });
+      }
     }
     return targets;
   }

@@ -56,10 +56,11 @@ export function signRequest(
   key: Key,
   action: string,
   query: Readonly<Record<string, string>>,
+  version: string = apiVersion,
 ): SignedRequest {
   const headers: Record<string, string> = {
     host,
-    'x-acs-version': apiVersion,
+    'x-acs-version': version,
     'x-acs-action': action,
     'user-agent': userAgent,
     'x-acs-date': acsDate(),
