@@ -16,18 +16,30 @@ import type { RamServices } from '../domain/identities/services.js';
 import { listIndex, listParam } from '../wire/params.js';
 
 export interface ParamSpec {
-  kind: 'string' | 'integer' | 'boolean' | 'list' | 'tags';
+  kind: 'string' | 'text' | 'integer' | 'boolean' | 'list' | 'tags' | 'shrunkTags';
   min?: number;
   max?: number;
 }
 
 export const param = {
+  /** A string; sent empty, it counts as not given. */
   string: (): { kind: 'string' } => ({ kind: 'string' }),
+  /**
+   * A string whose empty value is a value, not an absence: an Update's `New*` field sent as `""`
+   * clears what it names (Terraform's way of removing a value, spec ram.md §1.3).
+   */
+  text: (): { kind: 'text' } => ({ kind: 'text' }),
   integer: (min: number, max: number): { kind: 'integer'; min: number; max: number } => ({ kind: 'integer', min, max }),
   boolean: (): { kind: 'boolean' } => ({ kind: 'boolean' }),
   list: (): { kind: 'list' } => ({ kind: 'list' }),
   /** `Name.N.Key` / `Name.N.Value` pairs (N from 1 to 100, gaps tolerated), in N order; checked by the domain. */
   tags: (): { kind: 'tags' } => ({ kind: 'tags' }),
+  /**
+   * Tags as the RAM SDK sends them, one JSON-array string under the name (its "shrink" style,
+   * `Tag=[{"Key":"k","Value":"v"}]`), handed on as text for the product to parse under its rules;
+   * or `Name.N.Key` / `Name.N.Value` pairs as `tags()` reads them. Both forms at once are refused.
+   */
+  shrunkTags: (): { kind: 'shrunkTags' } => ({ kind: 'shrunkTags' }),
 };
 
 /** One `Tag.N` item as it arrived: a Key-less item has key `undefined`, a Value-less one value `undefined`. */
@@ -36,7 +48,10 @@ export interface TagParam {
   value: string | undefined;
 }
 
-type ValueOf<S extends ParamSpec> = S['kind'] extends 'string'
+/** A `shrunkTags()` parameter: the JSON text as sent, or the `Name.N` pairs. */
+export type ShrunkTags = { json: string } | { pairs: TagParam[] };
+
+type ValueOf<S extends ParamSpec> = S['kind'] extends 'string' | 'text'
   ? string
   : S['kind'] extends 'integer'
     ? number
@@ -44,7 +59,9 @@ type ValueOf<S extends ParamSpec> = S['kind'] extends 'string'
       ? boolean
       : S['kind'] extends 'tags'
         ? TagParam[]
-        : string[];
+        : S['kind'] extends 'shrunkTags'
+          ? ShrunkTags
+          : string[];
 
 export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]: ValueOf<P[K]> | undefined };
 
@@ -127,8 +144,8 @@ function invalid(name: string): ApiError {
 }
 
 /**
- * Coerces raw string parameters to the declared types. An empty string counts as not given.
- * Parameters that are not declared (RegionId, Format, OwnerId, …) are ignored.
+ * Coerces raw string parameters to the declared types. An empty string counts as not given, except
+ * for `text` parameters. Parameters that are not declared (RegionId, Format, OwnerId, …) are ignored.
  */
 export function coerceParams(
   specs: Record<string, ParamSpec>,
@@ -138,6 +155,14 @@ export function coerceParams(
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.kind === 'tags') {
       values[name] = tagsParam(raw, name);
+      continue;
+    }
+    if (spec.kind === 'shrunkTags') {
+      values[name] = shrunkTagsParam(raw, name);
+      continue;
+    }
+    if (spec.kind === 'text') {
+      values[name] = raw[name];
       continue;
     }
     if (spec.kind === 'list') {
@@ -164,6 +189,16 @@ export function coerceParams(
     }
   }
   return values as ParamValues<Record<string, ParamSpec>>;
+}
+
+/** The JSON text under `name` (when not empty) or the `name.N` pairs; undefined when neither is given. */
+function shrunkTagsParam(raw: Readonly<Record<string, string>>, name: string): ShrunkTags | undefined {
+  const json = raw[name];
+  const pairs = tagsParam(raw, name);
+  const hasJson = json !== undefined && json !== '';
+  if (hasJson && pairs !== undefined) throw invalid(name);
+  if (hasJson) return { json };
+  return pairs === undefined ? undefined : { pairs };
 }
 
 /**
