@@ -10,8 +10,9 @@ export function replyWithError(
   error: ApiError,
   requestId: string,
   format: ResponseFormat = 'JSON',
+  product?: string,
 ): FastifyReply {
-  const rendered = renderError(error, requestId, request.hostname || 'rdcontacts', format);
+  const rendered = renderError(error, requestId, request.hostname || 'rdcontacts', format, product);
   return reply
     .code(error.status)
     .headers(securityHeaders)

@@ -50,6 +50,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
     let format: ResponseFormat = 'JSON';
     let actionName: string | undefined;
     let accessKeyId: string | undefined;
+    let productName: string | undefined;
     reply.header('x-acs-request-id', requestId);
     try {
       const url = request.raw.url ?? '/';
@@ -78,6 +79,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       if (!version) throw new ApiError('MissingVersion');
       const product = products.get(version);
       if (!product) throw new ApiError('NoSuchVersion');
+      productName = product.name;
       const action = product.actions.get(actionName);
       if (!action) throw new ApiError('InvalidApi.NotFound');
 
@@ -134,7 +136,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       const error = isApiError(caught) ? caught : new ApiError('InternalError');
       if (!isApiError(caught)) request.log.error({ err: caught, requestId, action: actionName }, 'request failed');
       logCall(request, requestId, actionName, accessKeyId, error.status, error.code, started);
-      return replyWithError(request, reply, error, requestId, format);
+      return replyWithError(request, reply, error, requestId, format, productName);
     }
   };
   app.get('/', handler);

@@ -25,10 +25,15 @@ function itemName(listName: string): string {
   return itemNames[listName] ?? (listName.endsWith('s') ? listName.slice(0, -1) : 'Item');
 }
 
+/** Whether `wrapper` is the plural of `item` (`Folders`/`Folder`, `Policies`/`Policy`). */
+const isPluralOf = (wrapper: string | undefined, item: string): boolean =>
+  wrapper === `${item}s` || (item.endsWith('y') && wrapper === `${item.slice(0, -1)}ies`);
+
 /**
  * JSON arrays become a wrapper element holding one item element per value, except in a wrapped list
- * (the directory family's `{"Folders":{"Folder":[…]}}`): there the object already is the wrapper, so
- * the array under `Folder` inside `Folders` becomes repeated `<Folder>` elements.
+ * (the directory family's `{"Folders":{"Folder":[…]}}`, RAM's `{"Policies":{"Policy":[…]}}`): there
+ * the object already is the wrapper, so the array under `Folder` inside `Folders` becomes repeated
+ * `<Folder>` elements.
  */
 function toXmlTree(value: unknown, parentKey?: string): unknown {
   if (Array.isArray(value)) return value.map((item) => toXmlTree(item));
@@ -36,7 +41,7 @@ function toXmlTree(value: unknown, parentKey?: string): unknown {
   const tree: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     if (!Array.isArray(child)) tree[key] = toXmlTree(child, key);
-    else if (parentKey === `${key}s`) tree[key] = child.map((item) => toXmlTree(item));
+    else if (isPluralOf(parentKey, key)) tree[key] = child.map((item) => toXmlTree(item));
     else tree[key] = { [itemName(key)]: child.map((item) => toXmlTree(item)) };
   }
   return tree;
@@ -52,19 +57,23 @@ export function renderSuccess(action: string, body: Record<string, unknown>, for
   return { contentType: 'application/json;charset=utf-8', body: JSON.stringify(body) };
 }
 
-export function errorEnvelope(error: ApiError, requestId: string, hostId: string): Record<string, unknown> {
+/**
+ * The error envelope. `product`: the product the request named (its troubleshooting link points
+ * there); the directory's when the request got no further than the gateway.
+ */
+export function errorEnvelope(error: ApiError, requestId: string, hostId: string, product = 'ResourceDirectoryMaster'): Record<string, unknown> {
   return {
     RequestId: requestId,
     HostId: hostId,
     Code: error.code,
     Message: error.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=ResourceDirectoryMaster&requestId=${requestId}`,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${product}&requestId=${requestId}`,
     ...error.fields,
   };
 }
 
-export function renderError(error: ApiError, requestId: string, hostId: string, format: ResponseFormat): Rendered {
-  const envelope = errorEnvelope(error, requestId, hostId);
+export function renderError(error: ApiError, requestId: string, hostId: string, format: ResponseFormat, product?: string): Rendered {
+  const envelope = errorEnvelope(error, requestId, hostId, product);
   if (format === 'XML') {
     return { contentType: 'text/xml;charset=utf-8', body: xmlDeclaration + xml.build({ Error: envelope }) };
   }

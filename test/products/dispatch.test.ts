@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, clientNames, expectError, plain, versions } from '../support/clients.js';
+import { apiClient, clientNames, expectError, failure, plain, versions } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { startServer, type TestServer } from '../support/server.js';
 
@@ -17,6 +17,14 @@ for (const backend of backends) {
       server = await startServer({ backend });
     });
     after(() => server.close());
+
+    test('an error names the product the request named in its troubleshooting link', async () => {
+      const ramError = await failure(apiClient('openapi-v3', server.endpoint, server.credentials, versions.ram).call('GetUser', { UserName: 'nobody' }));
+      assert.equal(ramError.code, 'EntityNotExist.User');
+      assert.match(String(ramError.data?.Recommend), /[?&]product=Ram&/);
+      const rdError = await failure(apiClient('openapi-v3', server.endpoint, server.credentials).call('GetMessageContact', { ContactId: 'c-0000000000000000' }));
+      assert.match(String(rdError.data?.Recommend), /[?&]product=ResourceDirectoryMaster&/);
+    });
 
     for (const name of clientNames) {
       test(`${name}: Sts GetCallerIdentity names the account for a root key`, async () => {

@@ -11,7 +11,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { resourceDirectoryMaster } from '../../src/products/resource-directory-master/index.js';
-import type { ParamSpec } from '../../src/products/define.js';
+import { ram } from '../../src/products/ram/index.js';
+import { sts } from '../../src/products/sts/index.js';
+import type { ParamSpec, Product } from '../../src/products/define.js';
 import { messageTypes, titles } from '../../src/domain/contact-fields.js';
 import { backends } from '../support/backends.js';
 import { apiClient } from '../support/clients.js';
@@ -103,7 +105,13 @@ function plausible(random: Random, name: string): string {
   if (name === 'Name') return random.pick(['Fuzz', '模糊', 'A', 'Abcdefghijklmn']);
   if (name === 'Title') return random.pick([...titles, 'King']);
   if (name === 'Code' || name === 'VerificationCode') return random.pick(['123456', '000000', '12345']);
-  if (/Name$|Keyword$|Prefix$/.test(name)) return random.pick(['fuzz', 'fd', 'fuzz-folder', '']);
+  if (name === 'PolicyDocument') {
+    return random.pick(['{"Version":"1","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}', '{"Version":1}', '{', '[]', 'null']);
+  }
+  if (name === 'PolicyType') return random.pick(['Custom', 'System', 'custom', '']);
+  if (name === 'ResourceNames' || name === 'TagKeys') return random.pick(['["fuzz"]', '[]', '["AdministratorAccess"]', 'fuzz', '[1]']);
+  if (name === 'Password') return random.pick(['Fuzz-password-1', 'short', 'x'.repeat(40)]);
+  if (/Name$|Keyword$|Prefix$/.test(name)) return random.pick(['fuzz', 'fd', 'fuzz-folder', 'AdministratorAccess', 'fuzz.user', '']);
   return random.pick(['true', 'false', '1', 'Root', 'Self']);
 }
 
@@ -127,7 +135,10 @@ function parameters(random: Random, specs: Readonly<Record<string, ParamSpec>>):
       for (let i = 0; i < count; i++) {
         params[`${name}.${listIndex(random)}`] = random.chance(0.7) ? random.pick([...messageTypes, '$contact', '$account', 'Root']) : hostileString(random);
       }
-    } else if (spec.kind === 'tags') {
+    } else if (spec.kind === 'shrunkTags' && random.chance(0.5)) {
+      // RAM's one-parameter JSON form, well-formed or not.
+      params[name] = random.pick(['[{"Key":"k","Value":"v"}]', '[]', '[{"Key":"acs:x"}]', '{"Key":"k"}', '[', 'null', hostileString(random)]);
+    } else if (spec.kind === 'tags' || spec.kind === 'shrunkTags') {
       const count = random.int(4);
       for (let i = 0; i < count; i++) {
         const index = listIndex(random);
@@ -169,13 +180,28 @@ interface Draw {
   mangle?: { at: number; insert: string; cut: number };
 }
 
-const actions = resourceDirectoryMaster.actions;
-const actionNames = [...actions.keys()];
+/** Mostly the directory's actions, then RAM's, then STS's. */
+const productWeights: [Product, number][] = [
+  [resourceDirectoryMaster, 0.8],
+  [ram, 0.17],
+  [sts, 0.03],
+];
+
+function pickProduct(random: Random): Product {
+  let roll = random.int(1000) / 1000;
+  for (const [product, weight] of productWeights) {
+    if (roll < weight) return product;
+    roll -= weight;
+  }
+  return resourceDirectoryMaster;
+}
 
 function draw(random: Random): Draw {
+  const product = pickProduct(random);
+  const actionNames = [...product.actions.keys()];
   const action = random.chance(0.93) ? random.pick(actionNames) : random.pick(['', 'NoSuchAction', 'listmessagecontacts', 'Add\u0000Contact', 'x'.repeat(300)]);
-  const version = random.chance(0.95) ? '2022-04-19' : random.pick(['2020-03-31', '2015-05-01', '', 'latest']);
-  const specs = actions.get(action)?.params ?? {};
+  const version = random.chance(0.95) ? product.version : random.pick(['2020-03-31', '2015-05-01', '2022-04-19', '2015-04-01', '', 'latest']);
+  const specs = product.actions.get(action)?.params ?? {};
   const mode = random.pick<Mode>(['rpc-get', 'rpc-get', 'rpc-get', 'rpc-post', 'acs3-query', 'acs3-query', 'acs3-form', 'unsigned', 'mangled']);
   return {
     mode,
