@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, clientNames, expectError, failure, plain, versions } from '../support/clients.js';
+import { apiClient, expectError, failure, plain, versions, withSdk2 } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { startServer, type TestServer } from '../support/server.js';
 
@@ -26,7 +26,18 @@ for (const backend of backends) {
       assert.match(String(rdError.data?.Recommend), /[?&]product=ResourceDirectoryMaster&/);
     });
 
-    for (const name of clientNames) {
+    test('the generated SDK 2.x runtime (@alicloud/openapi-core) reads Ram answers and errors', async () => {
+      const ram = plain(apiClient('openapi-core', server.endpoint, server.credentials, versions.ram));
+      await ram.call('CreateUser', { UserName: 'sdk2-user', DisplayName: 'SDK 2' });
+      const listed = await ram.call('ListUsers', { MaxItems: 10 });
+      assert.equal(listed.IsTruncated, false);
+      assert.ok((listed.Users.User as { UserName: string }[]).some((user) => user.UserName === 'sdk2-user'));
+      await expectError(ram.call('GetUser', { UserName: 'nobody' }), 'EntityNotExist.User', 404);
+      await expectError(ram.call('CreateUser', { UserName: 'sdk2-user' }), 'EntityAlreadyExists.User', 409);
+      await ram.call('DeleteUser', { UserName: 'sdk2-user' });
+    });
+
+    for (const name of withSdk2) {
       test(`${name}: Sts GetCallerIdentity names the account for a root key`, async () => {
         const sts = plain(apiClient(name, server.endpoint, server.credentials, versions.sts));
         const body = await sts.call('GetCallerIdentity');

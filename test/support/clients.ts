@@ -4,19 +4,25 @@
  *  - openapi-v3: @alicloud/openapi-client callApi as the generated SDK calls it (ACS3-HMAC-SHA256, POST, query)
  *  - openapi-v2: the same with `signatureAlgorithm: 'v2'` (RPC HMAC-SHA1, POST, query)
  *  - pop-get / pop-post: @alicloud/pop-core RPCClient (RPC HMAC-SHA1, GET query or POST form body)
+ *  - openapi-core: @alicloud/openapi-core callApi as the generated SDK 2.x calls it (ACS3, POST, query);
+ *    not in `clientNames` (every suite would run once more), in `withSdk2` for the suites that need it
  */
 import assert from 'node:assert/strict';
 import OpenApiModule, * as OpenApiTypes from '@alicloud/openapi-client';
 import OpenApiUtilModule from '@alicloud/openapi-util';
 import * as TeaUtil from '@alicloud/tea-util';
 import RPCClient from '@alicloud/pop-core';
+import OpenApiCoreModule, { $OpenApiUtil as CoreUtil, OpenApiUtil as CoreOpenApiUtil } from '@alicloud/openapi-core';
+import * as $dara from '@darabonba/typescript';
 import type { Credentials } from './server.js';
 
 /** What a client signs with: an AccessKey pair (a test's Credentials carry more, which is fine). */
 export type KeyPair = Pick<Credentials, 'accessKeyId' | 'accessKeySecret'> & Partial<Credentials>;
 
-export type ClientName = 'openapi-v3' | 'openapi-v2' | 'pop-get' | 'pop-post';
+export type ClientName = 'openapi-v3' | 'openapi-v2' | 'pop-get' | 'pop-post' | 'openapi-core';
 export const clientNames: ClientName[] = ['openapi-v3', 'openapi-v2', 'pop-get', 'pop-post'];
+/** The four clients and the generated SDK 2.x runtime. */
+export const withSdk2: ClientName[] = [...clientNames, 'openapi-core'];
 
 export type Params = Record<string, string | number | boolean | string[] | undefined>;
 export type Body = Record<string, any>;
@@ -117,6 +123,39 @@ function popClient(endpoint: string, credentials: KeyPair, name: 'pop-get' | 'po
   return { name, call, exchange: async (action, params) => ({ body: await call(action, params), headers: undefined }) };
 }
 
+const OpenApiCore = ((OpenApiCoreModule as any).default ?? OpenApiCoreModule) as typeof OpenApiCoreModule;
+
+/** @alicloud/openapi-core, exactly as a generated SDK 2.x method (e.g. `sendSmsWithOptions`) calls it. */
+function openApiCoreClient(endpoint: string, credentials: KeyPair, version: string): ApiClient {
+  const client = new (OpenApiCore as any)(
+    new CoreUtil.Config({ accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, endpoint, protocol: 'http' }),
+  );
+  const exchange: ApiClient['exchange'] = async (action, params = {}) => {
+    const request = new CoreUtil.OpenApiRequest({ query: (CoreOpenApiUtil as any).query(withoutUndefined(params)) });
+    const apiParams = new CoreUtil.Params({
+      action,
+      version,
+      protocol: 'HTTP',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    try {
+      const response = await client.callApi(apiParams, request, new $dara.RuntimeOptions({}));
+      return { body: response.body as Body, headers: response.headers as Record<string, string> };
+    } catch (error: any) {
+      if (typeof error?.code === 'string') {
+        throw new CallFailure(error.code, error.statusCode, error.data, error.message, error.accessDeniedDetail);
+      }
+      throw error;
+    }
+  };
+  return { name: 'openapi-core', exchange, call: async (action, params) => (await exchange(action, params)).body };
+}
+
 /** One official client for one product (by its version; ResourceDirectoryMaster unless told). */
 export function apiClient(
   name: ClientName,
@@ -124,6 +163,7 @@ export function apiClient(
   credentials: KeyPair,
   version: string = versions.resourceDirectoryMaster,
 ): ApiClient {
+  if (name === 'openapi-core') return openApiCoreClient(endpoint, credentials, version);
   return name.startsWith('openapi')
     ? openApiClient(endpoint, credentials, name as 'openapi-v3' | 'openapi-v2', version)
     : popClient(endpoint, credentials, name as 'pop-get' | 'pop-post', version);
