@@ -209,9 +209,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     ? new SharedReplayGuard(store.nonces, () => signatureClock().getTime(), onNonceSweepError)
     : new LocalReplayGuard(
         {
-          record: (nonceKey, expiresAtMs) => store.transaction((tx) => tx.nonces.record(nonceKey, expiresAtMs)),
-          live: (nowMs) => store.nonces.live(nowMs),
-          sweep: (nowMs) => store.nonces.sweep(nowMs),
+          record: (nonceKey, expiresAtMs) => store.transaction((tx) => tx.nonceLog.record(nonceKey, expiresAtMs)),
+          live: (nowMs) => store.nonceLog.live(nowMs),
+          sweep: (nowMs) => store.nonceLog.sweep(nowMs),
         },
         () => signatureClock().getTime(),
         onNonceSweepError,

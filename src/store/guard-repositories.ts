@@ -8,34 +8,14 @@ import type { Database } from './schema.js';
 
 /**
  * Signature nonces, each under a fixed-size key (the hex of a digest of the AccessKey ID and the
- * nonce), until its request could no longer be valid: shared by the instances of one database
- * (PostgreSQL), or the durable log of the one process that serves it (SQLite).
+ * nonce), until its request could no longer be valid, shared by the instances of one database
+ * (PostgreSQL): one statement decides each.
  */
 export class NonceRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly queries: CompiledQueries,
   ) {}
-
-  /** Keeps the nonce until `expiresAtMs` (the log of one process, which already knows it is new). */
-  async record(nonceKey: string, expiresAtMs: number): Promise<void> {
-    await this.queries.run(
-      this.db,
-      'nonces.record',
-      () =>
-        this.db
-          .insertInto('signature_nonces')
-          .values({ nonce_key: slot('nonceKey'), expires_at: slot('expiresAtMs') })
-          .onConflict((oc) => oc.column('nonce_key').doUpdateSet({ expires_at: slot('expiresAtMs') })),
-      { nonceKey, expiresAtMs },
-    );
-  }
-
-  /** Every nonce kept that has not expired at `nowMs`. */
-  async live(nowMs: number): Promise<{ nonceKey: string; expiresAtMs: number }[]> {
-    const rows = await this.db.selectFrom('signature_nonces').select(['nonce_key', 'expires_at']).where('expires_at', '>', nowMs).execute();
-    return rows.map((row) => ({ nonceKey: row.nonce_key, expiresAtMs: Number(row.expires_at) }));
-  }
 
   /**
    * Records the nonce unless it is already recorded and not yet expired; true when it was recorded
@@ -59,6 +39,37 @@ export class NonceRepository {
   /** Forgets the nonces whose window has passed. */
   async sweep(nowMs: number): Promise<void> {
     await this.db.deleteFrom('signature_nonces').where('expires_at', '<=', nowMs).execute();
+  }
+}
+
+/**
+ * The nonce log of the embedded store (SQLite): what the one process that serves the file keeps of
+ * its state-changing requests' nonces, so that a restart forgets none. Appended to, never looked up
+ * by key (the process decides nonces in its memory), read once at start, swept by expiry.
+ */
+export class NonceLogRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly queries: CompiledQueries,
+  ) {}
+
+  async record(nonceKey: string, expiresAtMs: number): Promise<void> {
+    await this.queries.run(
+      this.db,
+      'nonceLog.record',
+      () => this.db.insertInto('nonce_log').values({ expires_at: slot('expiresAtMs'), nonce_key: slot('nonceKey') }),
+      { nonceKey, expiresAtMs },
+    );
+  }
+
+  /** Every nonce logged that has not expired at `nowMs` (one may appear twice). */
+  async live(nowMs: number): Promise<{ nonceKey: string; expiresAtMs: number }[]> {
+    const rows = await this.db.selectFrom('nonce_log').select(['nonce_key', 'expires_at']).where('expires_at', '>', nowMs).execute();
+    return rows.map((row) => ({ nonceKey: row.nonce_key, expiresAtMs: Number(row.expires_at) }));
+  }
+
+  async sweep(nowMs: number): Promise<void> {
+    await this.db.deleteFrom('nonce_log').where('expires_at', '<=', nowMs).execute();
   }
 }
 

@@ -7,7 +7,7 @@ import { isSqlite } from './dialect.js';
 import { BindingRepository } from './binding-repositories.js';
 import { CompiledQueries, slot } from './compiled.js';
 import { RecipientQueries } from './recipient-queries.js';
-import { NonceRepository, ThrottleRepository } from './guard-repositories.js';
+import { NonceLogRepository, NonceRepository, ThrottleRepository } from './guard-repositories.js';
 import { TreeRepository } from './tree-repositories.js';
 import { type IdentityRepositories, identityRepositories } from './identity-repositories.js';
 import type {
@@ -746,6 +746,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   audit: AuditRepository;
   nonces: NonceRepository;
+  nonceLog: NonceLogRepository;
   throttles: ThrottleRepository;
   locks: LockRepository;
   accessKeys: AccessKeyRepository;
@@ -766,6 +767,7 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     outbox: new OutboxRepository(db),
     audit: new AuditRepository(db, queries),
     nonces: new NonceRepository(db, queries),
+    nonceLog: new NonceLogRepository(db, queries),
     throttles: new ThrottleRepository(db),
     locks: new LockRepository(db),
     accessKeys: new AccessKeyRepository(db, queries),

@@ -247,6 +247,12 @@ export interface SignatureNoncesTable {
   expires_at: number | string;
 }
 
+/** The durable record of the one process serving a SQLite file: append-only, in insertion order. */
+export interface NonceLogTable {
+  expires_at: number | string;
+  nonce_key: string;
+}
+
 /** Calls per second of one account and action, counted across instances (GCRA). */
 export interface ThrottleBucketsTable {
   bucket_key: string;
@@ -383,6 +389,7 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
   signature_nonces: SignatureNoncesTable;
+  nonce_log: NonceLogTable;
   throttle_buckets: ThrottleBucketsTable;
   folder_ancestors: FolderAncestorsTable;
   members: MembersTable;

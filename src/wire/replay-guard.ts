@@ -84,12 +84,12 @@ export class LocalReplayGuard implements ReplayGuard {
     return {
       receipt: {
         async keepIn(tx) {
-          await tx.nonces.record(nonceKey, expiresAtMs);
+          await tx.nonceLog.record(nonceKey, expiresAtMs);
           carried = true;
         },
       },
       // A failed request's transaction may have carried the nonce and rolled back: keep it again
-      // (the record is an upsert).
+      // (a nonce logged twice is read back once).
       settle: async (succeeded) => {
         if (!succeeded || !carried) await log.record(nonceKey, expiresAtMs);
       },

@@ -17,7 +17,7 @@ function recordingLog(): NonceLog & { recorded: string[] } {
 
 function transaction(): { tx: Repositories; kept: string[] } {
   const kept: string[] = [];
-  const tx = { nonces: { record: async (key: string) => void kept.push(key) } } as unknown as Repositories;
+  const tx = { nonceLog: { record: async (key: string) => void kept.push(key) } } as unknown as Repositories;
   return { tx, kept };
 }
 

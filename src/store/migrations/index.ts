@@ -9,6 +9,7 @@ import { throttleBuckets } from './0006-throttle-buckets.js';
 import { linkExpiry } from './0007-link-expiry.js';
 import { ramIdentities } from './0008-ram-identities.js';
 import { auditResource } from './0009-audit-resource.js';
+import { nonceLog } from './0010-nonce-log.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_link_expiry': linkExpiry,
   '0008_ram_identities': ramIdentities,
   '0009_audit_resource': auditResource,
+  '0010_nonce_log': nonceLog,
 };
 
 export const migrationProvider: MigrationProvider = {
