@@ -45,7 +45,7 @@ export class NonceRepository {
 /**
  * The nonce log of the embedded store (SQLite): what the one process that serves the file keeps of
  * its state-changing requests' nonces, so that a restart forgets none. Appended to, never looked up
- * by key (the process decides nonces in its memory), read once at start, swept by expiry.
+ * by key (the process decides nonces in its memory), read once at start, swept from the oldest.
  */
 export class NonceLogRepository {
   constructor(
@@ -68,8 +68,17 @@ export class NonceLogRepository {
     return rows.map((row) => ({ nonceKey: row.nonce_key, expiresAtMs: Number(row.expires_at) }));
   }
 
+  /**
+   * Forgets the oldest rows, up to the first that has not expired. Rows are appended in about the
+   * order they expire (a request's nonce expires 15 minutes after it arrives, or after its
+   * timestamp when that is later), so this finds what to delete by reading only what it deletes;
+   * an expired row behind a later-expiring one waits for a later sweep (and is ignored when read).
+   * SQLite only (its rowid).
+   */
   async sweep(nowMs: number): Promise<void> {
-    await this.db.deleteFrom('nonce_log').where('expires_at', '<=', nowMs).execute();
+    await sql`delete from nonce_log where rowid < coalesce(
+      (select rowid from nonce_log where expires_at > ${nowMs} order by rowid limit 1),
+      (select max(rowid) + 1 from nonce_log))`.execute(this.db);
   }
 }
 

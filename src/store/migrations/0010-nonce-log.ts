@@ -1,8 +1,8 @@
 /**
  * 0010: the nonce log of the embedded store. One process serving a SQLite file decides every nonce
  * in its memory and only needs its durable record of the state-changing ones to survive a restart:
- * an append-only table in insertion order (no unique index over random keys, whose every insert
- * dirtied a page of its own), read once at start and swept by expiry. `signature_nonces`, with its
+ * an append-only table in insertion order, with no index at all (a unique index over random keys
+ * dirtied a page of its own at every insert), read once at start and swept from its oldest rows. `signature_nonces`, with its
  * unique key, stays what instances sharing a PostgreSQL database decide nonces with. The nonces
  * SQLite kept there until now move over.
  */
@@ -15,7 +15,6 @@ export const nonceLog: Migration = {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('nonce_key', 'varchar(400)', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('nonce_log_expiry').on('nonce_log').column('expires_at').execute();
     await sql`insert into nonce_log (expires_at, nonce_key) select expires_at, nonce_key from signature_nonces`.execute(db);
   },
 };
