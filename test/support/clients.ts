@@ -55,40 +55,83 @@ const OpenApiUtil = ((OpenApiUtilModule as any).default ?? OpenApiUtilModule) as
 /** The versions of the products the endpoint serves. */
 export const versions = { resourceDirectoryMaster: '2022-04-19', ram: '2015-05-01', sts: '2015-04-01' } as const;
 
+/** What a generated SDK passes to `callApi` (as `Params`) for every RPC action, besides its name and version. */
+const rpcCall = {
+  protocol: 'HTTP',
+  pathname: '/',
+  method: 'POST',
+  authType: 'AK',
+  style: 'RPC',
+  reqBodyType: 'formData',
+  bodyType: 'json',
+} as const;
+
 /** The `Params` a generated SDK passes to `callApi` for every action of a product. */
 export function rpcParams(action: string, version: string = versions.resourceDirectoryMaster): OpenApiTypes.Params {
-  return new OpenApiTypes.Params({
-    action,
-    version,
-    protocol: 'HTTP',
-    pathname: '/',
-    method: 'POST',
-    authType: 'AK',
-    style: 'RPC',
-    reqBodyType: 'formData',
-    bodyType: 'json',
-  });
+  return new OpenApiTypes.Params({ action, version, ...rpcCall });
 }
 
 function withoutUndefined(params: Params): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
 
-function openApiClient(endpoint: string, credentials: KeyPair, name: 'openapi-v3' | 'openapi-v2', version: string): ApiClient {
-  const config = new OpenApiTypes.Config({
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    endpoint,
-    protocol: 'http',
-    ...(name === 'openapi-v2' ? { signatureAlgorithm: 'v2' } : {}),
-  });
-  const client = new (OpenApi as any)(config);
+/**
+ * The classes of one generation of the OpenAPI runtime: @alicloud/openapi-client 0.4 (what the
+ * generated SDK 1.x calls) or @alicloud/openapi-core (what the generated SDK 2.x calls). Both are
+ * called the same way; only the classes differ.
+ */
+interface OpenApiRuntime {
+  Client: any;
+  Config: new (config: Record<string, unknown>) => unknown;
+  Params: new (params: Record<string, unknown>) => unknown;
+  OpenApiRequest: new (request: Record<string, unknown>) => unknown;
+  query: (params: Record<string, unknown>) => Record<string, string>;
+  RuntimeOptions: new (options: Record<string, unknown>) => unknown;
+}
+
+const OpenApiCore = ((OpenApiCoreModule as any).default ?? OpenApiCoreModule) as typeof OpenApiCoreModule;
+
+const runtimes: Record<'openapi-client' | 'openapi-core', OpenApiRuntime> = {
+  'openapi-client': {
+    Client: OpenApi,
+    Config: OpenApiTypes.Config,
+    Params: OpenApiTypes.Params,
+    OpenApiRequest: OpenApiTypes.OpenApiRequest,
+    query: (params) => OpenApiUtil.query(params),
+    RuntimeOptions: TeaUtil.RuntimeOptions,
+  },
+  'openapi-core': {
+    Client: OpenApiCore,
+    Config: CoreUtil.Config,
+    Params: CoreUtil.Params,
+    OpenApiRequest: CoreUtil.OpenApiRequest,
+    query: (params) => (CoreOpenApiUtil as any).query(params),
+    RuntimeOptions: $dara.RuntimeOptions,
+  },
+};
+
+/** `callApi` exactly as a generated SDK method calls it: business parameters flattened into the query of a POST. */
+function openApiClient(
+  endpoint: string,
+  credentials: KeyPair,
+  name: 'openapi-v3' | 'openapi-v2' | 'openapi-core',
+  version: string,
+): ApiClient {
+  const runtime = runtimes[name === 'openapi-core' ? 'openapi-core' : 'openapi-client'];
+  const client = new runtime.Client(
+    new runtime.Config({
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      endpoint,
+      protocol: 'http',
+      ...(name === 'openapi-v2' ? { signatureAlgorithm: 'v2' } : {}),
+    }),
+  );
   const exchange: ApiClient['exchange'] = async (action, params = {}) => {
-    // Exactly what a generated SDK does: business parameters flattened into the query.
-    const request = new OpenApiTypes.OpenApiRequest({ query: OpenApiUtil.query(withoutUndefined(params)) });
-    const apiParams = rpcParams(action, version);
+    const request = new runtime.OpenApiRequest({ query: runtime.query(withoutUndefined(params)) });
+    const apiParams = new runtime.Params({ action, version, ...rpcCall });
     try {
-      const response = await client.callApi(apiParams, request, new TeaUtil.RuntimeOptions({}));
+      const response = await client.callApi(apiParams, request, new runtime.RuntimeOptions({}));
       return { body: response.body as Body, headers: response.headers as Record<string, string> };
     } catch (error: any) {
       if (typeof error?.code === 'string') {
@@ -123,39 +166,6 @@ function popClient(endpoint: string, credentials: KeyPair, name: 'pop-get' | 'po
   return { name, call, exchange: async (action, params) => ({ body: await call(action, params), headers: undefined }) };
 }
 
-const OpenApiCore = ((OpenApiCoreModule as any).default ?? OpenApiCoreModule) as typeof OpenApiCoreModule;
-
-/** @alicloud/openapi-core, exactly as a generated SDK 2.x method (e.g. `sendSmsWithOptions`) calls it. */
-function openApiCoreClient(endpoint: string, credentials: KeyPair, version: string): ApiClient {
-  const client = new (OpenApiCore as any)(
-    new CoreUtil.Config({ accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, endpoint, protocol: 'http' }),
-  );
-  const exchange: ApiClient['exchange'] = async (action, params = {}) => {
-    const request = new CoreUtil.OpenApiRequest({ query: (CoreOpenApiUtil as any).query(withoutUndefined(params)) });
-    const apiParams = new CoreUtil.Params({
-      action,
-      version,
-      protocol: 'HTTP',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    try {
-      const response = await client.callApi(apiParams, request, new $dara.RuntimeOptions({}));
-      return { body: response.body as Body, headers: response.headers as Record<string, string> };
-    } catch (error: any) {
-      if (typeof error?.code === 'string') {
-        throw new CallFailure(error.code, error.statusCode, error.data, error.message, error.accessDeniedDetail);
-      }
-      throw error;
-    }
-  };
-  return { name: 'openapi-core', exchange, call: async (action, params) => (await exchange(action, params)).body };
-}
-
 /** One official client for one product (by its version; ResourceDirectoryMaster unless told). */
 export function apiClient(
   name: ClientName,
@@ -163,9 +173,8 @@ export function apiClient(
   credentials: KeyPair,
   version: string = versions.resourceDirectoryMaster,
 ): ApiClient {
-  if (name === 'openapi-core') return openApiCoreClient(endpoint, credentials, version);
   return name.startsWith('openapi')
-    ? openApiClient(endpoint, credentials, name as 'openapi-v3' | 'openapi-v2', version)
+    ? openApiClient(endpoint, credentials, name as 'openapi-v3' | 'openapi-v2' | 'openapi-core', version)
     : popClient(endpoint, credentials, name as 'pop-get' | 'pop-post', version);
 }
 
