@@ -5,53 +5,31 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { resolveConfig } from '../../src/config.js';
 import { createRamServices, type RamServices } from '../../src/domain/identities/services.js';
-import { bootstrap } from '../../src/domain/organization.js';
 import type { Tenant } from '../../src/domain/tenant.js';
 import { systemClock } from '../../src/domain/time.js';
-import { createApp } from '../../src/server/app.js';
-import { openStore, type Store } from '../../src/store/store.js';
 import { type ApiClient, apiClient, failure, type KeyPair } from '../support/clients.js';
 import { backends } from '../support/backends.js';
-import { freshSchema } from '../support/pg-schemas.js';
-import { freePort } from '../support/ports.js';
+import { type Instance, type Instances, startInstances } from '../support/instances.js';
 
 const policy = (...statements: object[]): string => JSON.stringify({ Version: '1', Statement: statements });
 
 describe('authorization across instances on one PostgreSQL database', { skip: !backends.some((b) => b.name === 'postgres') && 'no PostgreSQL pass' }, () => {
-  const instances: { app: FastifyInstance; store: Store; endpoint: string }[] = [];
-  let drop: () => Promise<void>;
+  let running: Instances;
+  let instances: Instance[];
   let root: KeyPair;
   let tenant: Tenant;
   /** RAM changes made through the first instance's store. */
   let ram: RamServices;
 
   before(async () => {
-    const schema = await freshSchema();
-    drop = schema.drop;
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore(schema.url);
-      const port = await freePort();
-      if (i === 0) {
-        const { account, createdKey } = await bootstrap(store, systemClock);
-        root = { accessKeyId: createdKey!.accessKeyId, accessKeySecret: createdKey!.accessKeySecret };
-        tenant = { accountId: account.accountId, directoryId: account.directoryId, actor: 'test' };
-        ram = createRamServices(store, systemClock, { passwordHashing: { logN: 4, r: 8, p: 1 } });
-      }
-      const app = createApp({ config: resolveConfig({ port: String(port), throttle: 'off' }, {}), store, logger: false });
-      await app.listen({ host: '127.0.0.1', port });
-      instances.push({ app, store, endpoint: `127.0.0.1:${port}` });
-    }
+    running = await startInstances(2);
+    ({ instances, rootKey: root } = running);
+    const { accountId, directoryId } = running.account;
+    tenant = { accountId, directoryId, actor: 'test' };
+    ram = createRamServices(instances[0]!.store, systemClock, { passwordHashing: { logN: 4, r: 8, p: 1 } });
   });
-  after(async () => {
-    for (const { app, store } of instances) {
-      await app.close();
-      await store.close();
-    }
-    await drop?.();
-  });
+  after(() => running?.close());
 
   async function allowed(client: ApiClient): Promise<boolean> {
     try {

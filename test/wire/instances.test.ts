@@ -9,14 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { resolveConfig } from '../../src/config.js';
-import { bootstrap } from '../../src/domain/organization.js';
-import { systemClock } from '../../src/domain/time.js';
 import { TestClock } from '../support/test-clock.js';
 import { createApp } from '../../src/server/app.js';
-import { openStore, type Store } from '../../src/store/store.js';
 import { apiClient } from '../support/clients.js';
 import { backends } from '../support/backends.js';
-import { freshSchema } from '../support/pg-schemas.js';
+import { type Instance, type Instances, startInstances } from '../support/instances.js';
 import { freePort } from '../support/ports.js';
 import { type RawResponse, type SigningKey, send, signAcs3, signRpc } from './raw-request.js';
 
@@ -24,33 +21,15 @@ const codeOf = (response: RawResponse): string | undefined => (response.status =
 const maxContacts = 6;
 
 describe('several instances on one PostgreSQL database', { skip: !backends.some((b) => b.name === 'postgres') && 'no PostgreSQL pass' }, () => {
-  const instances: { app: FastifyInstance; store: Store; endpoint: string }[] = [];
-  let drop: () => Promise<void>;
+  let running: Instances;
+  let instances: Instance[];
   let key: SigningKey;
 
   before(async () => {
-    const schema = await freshSchema();
-    drop = schema.drop;
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore(schema.url);
-      const port = await freePort();
-      const config = resolveConfig({ port: String(port), throttle: 'off', maxContacts: String(maxContacts) }, {});
-      if (i === 0) {
-        const { createdKey } = await bootstrap(store, systemClock);
-        key = { accessKeyId: createdKey!.accessKeyId, accessKeySecret: createdKey!.accessKeySecret };
-      }
-      const app = createApp({ config, store, logger: false });
-      await app.listen({ host: '127.0.0.1', port });
-      instances.push({ app, store, endpoint: `127.0.0.1:${port}` });
-    }
+    running = await startInstances(2, { maxContacts: String(maxContacts) });
+    ({ instances, rootKey: key } = running);
   });
-  after(async () => {
-    for (const { app, store } of instances) {
-      await app.close();
-      await store.close();
-    }
-    await drop?.();
-  });
+  after(() => running?.close());
 
   test('a request accepted by one instance is refused by the other (RPC and ACS3)', async () => {
     const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
