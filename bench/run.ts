@@ -36,6 +36,11 @@
  *                      schema on RDC_TEST_POSTGRES_URL (default postgres://root@127.0.0.1:5432/test),
  *                      dropped at the end
  *   BENCH_STRICT=1     exit 1 when a goal is missed
+ *   BENCH_METRICS      the metrics listener of each rdcontacts target: "off" (default), "on" (--metrics-port), or
+ *                      "off,on" to measure both in one run; the report then adds each "on" target's ratio over its
+ *                      "off" twin of the same round (2xx/s, and server µs/req)
+ *   BENCH_METRICS_SCRAPE_MS  while an "on" target is measured, /metrics of each of its instances is scraped
+ *                      every this many ms (default 1000: far more often than a Prometheus would; 0: never)
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -97,6 +102,15 @@ for (const store of stores) {
 }
 /** Run at the end, whatever happens (the PostgreSQL schemas of the run). */
 const cleanUps: (() => Promise<void>)[] = [];
+
+const metricsSettings = (process.env.BENCH_METRICS ?? 'off').split(',').map((m) => m.trim().toLowerCase()).filter(Boolean);
+for (const setting of metricsSettings) {
+  if (setting !== 'off' && setting !== 'on') fail(`unknown setting "${setting}" in BENCH_METRICS (off, on)`);
+}
+if (metricsSettings.length === 0) fail('BENCH_METRICS names no setting (off, on)');
+/** Whether target names say which setting they run with (only when BENCH_METRICS was given). */
+const namesMetrics = process.env.BENCH_METRICS !== undefined;
+const scrapeMs = envInt('BENCH_METRICS_SCRAPE_MS', 1000, 0, 600_000);
 
 const goals = { get: 0.5, update: 0.3 };
 
@@ -166,6 +180,18 @@ interface Measured {
   serverCpuS: number | undefined;
   loadCpuS: number;
   wallS: number;
+  /** Scrapes of /metrics made during the run (targets with the metrics listener on). */
+  scrapes?: ScrapeTally;
+}
+
+interface ScrapeTally {
+  count: number;
+  failed: number;
+  /** The slowest scrape, ms. */
+  slowestMs: number;
+  /** rdcontacts_requests_total summed over the instances at the first and the last scrape (it must grow under load). */
+  firstRequestsTotal: number | undefined;
+  lastRequestsTotal: number;
 }
 
 /** Per-connection state: autocannon deep-clones `requests` for each connection, so each gets its own. */
@@ -283,12 +309,80 @@ interface Target {
   beforeEach: () => Promise<void>;
   /** The key that signs its load, when not the run's root key (a RAM user's). */
   key?: Key;
+  /** The metrics port of each instance, when their metrics listener is on. */
+  metricsPorts?: number[];
+}
+
+/** GETs a URL; its status, body and how long it took. */
+function httpGet(port: number, path: string): Promise<{ status: number; text: string; ms: number }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolvePromise, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () =>
+        resolvePromise({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+      );
+    });
+    req.once('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** The sum of every rdcontacts_requests_total sample of a scrape. */
+function requestsTotal(text: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('rdcontacts_requests_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+/** Scrapes /metrics of every port every `everyMs`, as a (very eager) Prometheus would, until stopped. */
+function startScraping(ports: number[], everyMs: number): { stop(): Promise<ScrapeTally> } {
+  const tally: ScrapeTally = { count: 0, failed: 0, slowestMs: 0, firstRequestsTotal: undefined, lastRequestsTotal: 0 };
+  let inFlight: Promise<void> = Promise.resolve();
+  const scrapeAll = async () => {
+    const answers = await Promise.all(ports.map((port) => httpGet(port, '/metrics').catch(() => undefined)));
+    let total = 0;
+    for (const answer of answers) {
+      tally.count += 1;
+      if (answer?.status !== 200) {
+        tally.failed += 1;
+        continue;
+      }
+      tally.slowestMs = Math.max(tally.slowestMs, answer.ms);
+      total += requestsTotal(answer.text);
+    }
+    tally.firstRequestsTotal ??= total;
+    tally.lastRequestsTotal = total;
+  };
+  const timer = setInterval(() => {
+    inFlight = inFlight.then(scrapeAll);
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+      return tally;
+    },
+  };
 }
 
 async function measure(target: Target, key: Key, seconds: number, what: string): Promise<Measured> {
   await target.beforeEach();
   log(`  ${what} ${target.name} (${seconds} s, ${connections} connections)`);
+  const scraper = target.metricsPorts && scrapeMs > 0 ? startScraping(target.metricsPorts, scrapeMs) : undefined;
   const measured = await load(target, target.key ?? key, seconds);
+  if (scraper) {
+    measured.scrapes = await scraper.stop();
+    const { count, failed, firstRequestsTotal, lastRequestsTotal } = measured.scrapes;
+    if (failed > 0) throw new Error(`${target.name}: ${failed} of ${count} scrapes of /metrics failed`);
+    if (count >= 2 * target.metricsPorts!.length && lastRequestsTotal <= (firstRequestsTotal ?? 0)) {
+      throw new Error(`${target.name}: rdcontacts_requests_total did not grow under load (${firstRequestsTotal} → ${lastRequestsTotal})`);
+    }
+  }
   for (const server of target.servers) {
     if (server.exited) throw new Error(`${server.name} exited during the run\n${logTail(server)}`);
   }
@@ -367,9 +461,9 @@ async function benchRamUser(port: number, root: Key): Promise<Key> {
   return { accessKeyId: created.AccessKeyId, accessKeySecret: created.AccessKeySecret };
 }
 
-async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLevel: string): Promise<Target[]> {
-  const label = `${store}, log ${logLevel}`;
-  const dir = join(tmp, `rdcontacts-${store}-${logLevel}`);
+async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLevel: string, metrics: 'off' | 'on'): Promise<Target[]> {
+  const label = `${store}, log ${logLevel}${namesMetrics ? `, metrics ${metrics}` : ''}`;
+  const dir = join(tmp, `rdcontacts-${store}-${logLevel}-metrics-${metrics}`);
   mkdirSync(dir);
   let databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
   if (store !== 'sqlite') {
@@ -377,9 +471,13 @@ async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLe
     cleanUps.push(schema.drop);
     databaseUrl = schema.url;
   }
+  const metricsPorts: number[] = [];
   const startInstance = async (instance: number): Promise<Child> => {
     const port = await freePort();
-    const name = instancesOf[store] === 1 ? `rdcontacts-${store}-${logLevel}` : `rdcontacts-${store}-${logLevel}-${instance + 1}`;
+    const metricsPort = metrics === 'on' ? await freePort() : undefined;
+    if (metricsPort !== undefined) metricsPorts[instance] = metricsPort;
+    const base = `rdcontacts-${store}-${logLevel}${namesMetrics ? `-metrics-${metrics}` : ''}`;
+    const name = instancesOf[store] === 1 ? base : `${base}-${instance + 1}`;
     const server = startChild({
       name: `rdcontacts (${label}${instancesOf[store] === 1 ? '' : `, instance ${instance + 1}`})`,
       port,
@@ -398,11 +496,18 @@ async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLe
         String(connections + 10),
         '--log-level',
         logLevel,
+        ...(metricsPort === undefined ? [] : ['--metrics-port', String(metricsPort)]),
       ],
       env: { RDC_ACCESS_KEY_ID: key.accessKeyId, RDC_ACCESS_KEY_SECRET: key.accessKeySecret },
       logFile: join(dir, `${name}.log`),
     });
     await waitUntilReady(server, '/readyz');
+    if (metricsPort !== undefined) {
+      const scraped = await httpGet(metricsPort, '/metrics');
+      if (scraped.status !== 200 || !scraped.text.includes('rdcontacts_build_info')) {
+        throw new Error(`${name}: GET /metrics on port ${metricsPort} answered ${scraped.status}\n${logTail(server)}`);
+      }
+    }
     return server;
   };
   // All instances at once, as a deployment starts them: one migrates and bootstraps, the others wait.
@@ -457,7 +562,7 @@ async function startRdcontacts(tmp: string, key: Key, store: StoreSetting, logLe
       signers.push([', RAM user', userKey]);
     }
     for (const [who, signer] of signers) {
-      const signedBy = signer ? { key: signer } : {};
+      const signedBy = { ...(signer ? { key: signer } : {}), ...(metrics === 'on' ? { metricsPorts } : {}) };
       if (actions.has('get')) {
         const workload: Workload = { action: 'GetMessageContact', contactIds, holds };
         targets.push({ name: `Get (${label}${who})`, servers, usesPostgres: store !== 'sqlite', workload, beforeEach: async () => {}, ...signedBy });
@@ -584,6 +689,7 @@ function report(hello: string, runs: Runs): boolean {
         'so it is the load generator\'s ceiling, not hello-world\'s; server µs/req is the figure that does not depend on it.\n',
     );
   }
+  const metricsRatios = reportMetrics(runs);
   const summary: Record<string, unknown> = Object.fromEntries(
     [...runs].map(([name, measured]) => [
       name,
@@ -595,8 +701,39 @@ function report(hello: string, runs: Runs): boolean {
       },
     ]),
   );
-  process.stdout.write(`\n${JSON.stringify({ rounds, durationS, warmupS, connections, results: summary, ratios })}\n`);
+  process.stdout.write(
+    `\n${JSON.stringify({ rounds, durationS, warmupS, connections, results: summary, ratios, ...(metricsRatios ? { metrics: metricsRatios } : {}) })}\n`,
+  );
   return allMet;
+}
+
+/**
+ * Each "metrics on" target against its "metrics off" twin (same store, log level, action and
+ * signer), round by round: what the metrics cost. Undefined when no target has them on.
+ */
+function reportMetrics(runs: Runs): Record<string, { okRatio: number; serverUsPerReqOn: number; serverUsPerReqOff: number }> | undefined {
+  const pairs = [...runs.keys()].filter((name) => name.includes(', metrics on')).map((on) => [on, on.replace(', metrics on', ', metrics off')] as const);
+  const measured = pairs.filter(([, off]) => runs.has(off));
+  if (measured.length === 0) return undefined;
+  const rows = [['metrics on over off (2xx/s of the same round)', 'rounds', 'median', 'server µs/req off', 'on', 'scrapes', 'slowest scrape ms']];
+  const figures: Record<string, { okRatio: number; serverUsPerReqOn: number; serverUsPerReqOff: number }> = {};
+  for (const [onName, offName] of measured) {
+    const on = runs.get(onName)!;
+    const off = runs.get(offName)!;
+    const perRound = on.map((m, round) => okPerSecond(m) / okPerSecond(off[round]!));
+    const usOn = median(on.map((m) => serverCpuPerRequest(m) ?? Number.NaN));
+    const usOff = median(off.map((m) => serverCpuPerRequest(m) ?? Number.NaN));
+    const scrapes = on.reduce((sum, m) => sum + (m.scrapes?.count ?? 0), 0);
+    const slowest = Math.max(0, ...on.map((m) => m.scrapes?.slowestMs ?? 0));
+    const name = onName.replace(', metrics on', '');
+    figures[name] = { okRatio: Math.round(median(perRound) * 1000) / 1000, serverUsPerReqOn: Math.round(usOn), serverUsPerReqOff: Math.round(usOff) };
+    rows.push([name, perRound.map((r) => fixed(r, 3)).join(' '), fixed(median(perRound), 3), fixed(usOff), fixed(usOn), String(scrapes), fixed(slowest, 1)]);
+  }
+  process.stdout.write(
+    `\n${table(rows)}\n` +
+      (scrapeMs > 0 ? `(/metrics scraped every ${scrapeMs} ms during each "on" run)\n` : '(/metrics not scraped during the runs)\n'),
+  );
+  return figures;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,7 +764,9 @@ async function main(): Promise<number> {
     const hello = await startHello(tmp, key);
     const targets: Target[] = [hello];
     for (const store of stores) {
-      for (const level of logLevels) targets.push(...(await startRdcontacts(tmp, key, store, level)));
+      for (const level of logLevels) {
+        for (const metrics of metricsSettings) targets.push(...(await startRdcontacts(tmp, key, store, level, metrics as 'off' | 'on')));
+      }
     }
 
     const runs: Runs = new Map(targets.map((t) => [t.name, []]));

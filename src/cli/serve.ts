@@ -7,7 +7,8 @@ import { AccessKeyConflictError, type BootstrapResult, bootstrap } from '../doma
 import { CliError } from './output.js';
 import { systemClock } from '../domain/time.js';
 import { createApp } from '../server/app.js';
-import { type ConfiguredTransports, createTransports } from '../delivery/transports/index.js';
+import { type ConfiguredTransports, createTransports, transportNames } from '../delivery/transports/index.js';
+import { type Metrics, type MetricsListener, createMetrics, listenForScrapes } from '../metrics/index.js';
 import { describeError, parseDatabaseUrl, redactUrl } from '../store/database.js';
 import { type ServeLock, lockForServe } from '../store/sqlite/serve-lock.js';
 import { type Store, openStore } from '../store/store.js';
@@ -53,7 +54,7 @@ export function serveCommand(): Command {
   for (const setting of Object.values(settings)) command.addOption(new Option(setting.flag, settingHelp(setting)));
   command.option('--json', 'print a generated bootstrap key as JSON instead of text');
   return command.action(async (flags: RawSettings & { json?: boolean }) => {
-    const config = resolveConfig(flags);
+    const config = resolveConfig(flags, process.env, process.stdout.isTTY === true);
     let transports: ConfiguredTransports;
     try {
       transports = await createTransports(config.delivery);
@@ -79,7 +80,15 @@ export function serveCommand(): Command {
     const opened = store;
     const { newer } = await opened.schemaStatus();
     const { account, createdKey } = booted;
-    const app = createApp({ config, store: opened, transports });
+    // Metrics only when asked for (--metrics-port): otherwise nothing is measured at all.
+    const metrics: Metrics | undefined = config.metrics
+      ? createMetrics({
+          store: opened,
+          transports: transportNames(config.delivery),
+          onError: (error) => app.log.warn({ err: error }, 'metrics: the store could not be read for a scrape'),
+        })
+      : undefined;
+    const app = createApp({ config, store: opened, transports, ...(metrics ? { telemetry: metrics.telemetry } : {}) });
 
     if (createdKey?.generated) {
       const credentials = {
@@ -102,9 +111,11 @@ export function serveCommand(): Command {
     }
 
     let closing = false;
+    let scrapes: MetricsListener | undefined;
     const shutdown = async () => {
       if (closing) return;
       closing = true;
+      await scrapes?.close();
       await app.close();
       await opened.close();
       lock?.release();
@@ -124,6 +135,24 @@ export function serveCommand(): Command {
     const address = app.server.address();
     if (config.publicUrl === defaultPublicUrl(config.host, config.port) && address !== null && typeof address === 'object') {
       config.publicUrl = defaultPublicUrl(config.host, address.port);
+    }
+    // The metrics listener once the service answers; said before "ready", so that ready means both.
+    if (metrics && config.metrics) {
+      const at = config.metrics;
+      try {
+        scrapes = await listenForScrapes(metrics.registry, {
+          host: at.host,
+          port: at.port,
+          onError: (error) => app.log.error({ err: error }, 'metrics: a scrape failed'),
+        });
+      } catch (error) {
+        await app.close();
+        await opened.close();
+        lock?.release();
+        throw new CliError(`cannot listen on ${at.host}:${at.port} for metrics: ${(error as Error).message}`);
+      }
+      if (closing) await scrapes.close();
+      app.log.info({ host: scrapes.host, port: scrapes.port }, 'metrics listening');
     }
     app.log.info(
       { directory: account.directoryId, account: account.accountId, database: redactUrl(config.databaseUrl), publicUrl: config.publicUrl },
