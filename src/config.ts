@@ -41,6 +41,10 @@ export interface DeliveryConfig {
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
+/** How log lines are written: one JSON object per line, or pino-pretty's coloured text for a person. */
+export const logFormats = ['json', 'pretty'] as const;
+export type LogFormat = (typeof logFormats)[number];
+
 export const sqliteSynchronousModes = ['full', 'normal'] as const;
 export type SqliteSynchronous = (typeof sqliteSynchronousModes)[number];
 
@@ -76,6 +80,11 @@ export interface Config {
   /** SQLite's `synchronous`: `full` keeps acknowledged commits through a power loss, `normal` only through a process crash. */
   sqliteSynchronous: SqliteSynchronous;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Where `/metrics` is served (Prometheus text format); none when metrics are off (the default). */
+  metrics?: { host: string; port: number };
+  /** Days an audit event is kept before the background sweep removes it. */
+  auditRetentionDays: number;
   /** Language of the messages, and of the confirmation page when the browser names none of ours. */
   language: Language;
   delivery: DeliveryConfig;
@@ -105,6 +114,8 @@ export const defaults = {
   idleTimeoutMs: 65_000,
   sqliteSynchronous: 'full',
   logLevel: 'info',
+  metricsHost: '127.0.0.1',
+  auditRetentionDays: 90,
   language: 'en-US',
   transport: 'outbox',
   smtpPort: 587,
@@ -203,6 +214,20 @@ export const settings = {
     default: defaults.sqliteSynchronous,
   },
   logLevel: { flag: '--log-level <level>', env: 'RDC_LOG_LEVEL', help: 'fatal, error, warn, info, debug, trace or silent', default: defaults.logLevel },
+  logFormat: {
+    flag: '--log-format <format>',
+    env: 'RDC_LOG_FORMAT',
+    help: 'json (one object per line) or pretty (for a person; the default when standard output is a terminal)',
+    default: 'json',
+  },
+  metricsPort: { flag: '--metrics-port <number>', env: 'RDC_METRICS_PORT', help: 'serve Prometheus metrics on /metrics at this port (off unless given; 0: any free port)' },
+  metricsHost: { flag: '--metrics-host <address>', env: 'RDC_METRICS_HOST', help: 'address of the metrics listener', default: defaults.metricsHost },
+  auditRetention: {
+    flag: '--audit-retention-days <days>',
+    env: 'RDC_AUDIT_RETENTION_DAYS',
+    help: 'days an audit event is kept',
+    default: String(defaults.auditRetentionDays),
+  },
   language: { flag: '--language <tag>', env: 'RDC_LANGUAGE', help: `language of messages and pages: ${languages.join(' or ')}`, default: defaults.language },
   emailTransport: { flag: '--email-transport <name>', env: 'RDC_EMAIL_TRANSPORT', help: 'outbox (store only) or smtp', default: defaults.transport },
   smtpHost: { flag: '--smtp-host <host>', env: 'RDC_SMTP_HOST', help: 'SMTP server' },
@@ -312,7 +337,12 @@ export function resolveDatabaseUrl(flag: string | undefined, env: NodeJS.Process
 }
 
 /** Flags win over the environment, which wins over the defaults. */
-export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.env): Config {
+export function resolveConfig(
+  flags: RawSettings,
+  env: NodeJS.ProcessEnv = process.env,
+  /** Whether standard output is a terminal: pretty logs are then the default. */
+  terminal = false,
+): Config {
   const pick = (name: SettingName): string | undefined => flags[name] ?? (env[settings[name].env] || undefined);
   const host = pick('host') ?? defaults.host;
   const port = integer('port', pick('port') ?? String(defaults.port), 0);
@@ -368,12 +398,23 @@ export function resolveConfig(flags: RawSettings, env: NodeJS.ProcessEnv = proce
     idleTimeoutMs: integer('idle-timeout', pick('idleTimeout') ?? String(defaults.idleTimeoutMs), 1),
     sqliteSynchronous: oneOf('sqlite-synchronous', pick('sqliteSynchronous') ?? defaults.sqliteSynchronous, sqliteSynchronousModes),
     logLevel: oneOf('log-level', pick('logLevel') ?? defaults.logLevel, logLevels),
+    logFormat: oneOf('log-format', pick('logFormat') ?? (terminal ? 'pretty' : 'json'), logFormats),
+    ...metricsListener(pick),
+    auditRetentionDays: integer('audit-retention-days', pick('auditRetention') ?? String(defaults.auditRetentionDays), 1),
     language,
     delivery: resolveDelivery(pick, env),
     ...(accessKeyId && accessKeySecret ? { bootstrapKey: { accessKeyId, accessKeySecret } } : {}),
   };
 }
 
+/** The metrics listener, when a port is given. */
+function metricsListener(pick: (name: SettingName) => string | undefined): Pick<Config, 'metrics'> {
+  const portText = pick('metricsPort');
+  if (portText === undefined) return {};
+  const port = integer('metrics-port', portText, 0);
+  if (port > 65_535) throw new ConfigError(`metrics-port must be at most 65535, not ${port}`);
+  return { metrics: { host: pick('metricsHost') ?? defaults.metricsHost, port } };
+}
 
 /** `verification=SMS_1,test=SMS_2`: a template code per kind of message. */
 function templatesByKind(text: string | undefined): Partial<Record<SmsKind, string>> {

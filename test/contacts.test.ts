@@ -309,7 +309,7 @@ for (const backend of backends) {
           ['AddMessageContact', server.credentials.accessKeyId],
           ['UpdateMessageContact', server.credentials.accessKeyId],
           ['SendEmailVerificationForMessageContact', server.credentials.accessKeyId],
-          ['ConfirmVerification', 'verification-link'],
+          ['ConfirmMessageContactVerification', 'verification-link'],
           ['DeleteMessageContact', server.credentials.accessKeyId],
         ],
       );

@@ -5,6 +5,7 @@ import { isApiError } from '../domain/errors.js';
 import {
   AccessKeyConflictError,
   UnknownAccountError,
+  changeAccessKey,
   createAccessKey,
   createManagementAccount,
   listManagementAccounts,
@@ -135,11 +136,7 @@ export function adminCommand(): Command {
       .addOption(databaseOption())
       .addOption(jsonOption())
       .action(async (accessKeyId: string, options: Common) => {
-        const done = await withStore(options, (store) =>
-          name === 'delete'
-            ? store.accessKeys.remove(accessKeyId)
-            : store.accessKeys.setStatus(accessKeyId, name === 'disable' ? 'Inactive' : 'Active'),
-        );
+        const done = await withStore(options, (store) => changeAccessKey(store, systemClock, accessKeyId, name));
         if (!done) throw new CliError(`no access key ${accessKeyId}`);
         const status = name === 'delete' ? 'Deleted' : name === 'disable' ? 'Inactive' : 'Active';
         if (options.json) printJson({ AccessKeyId: accessKeyId, Status: status });

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { DatabaseError } from '../store/database.js';
 import { adminCommand } from './admin.js';
+import { auditCommand } from './audit.js';
 import { backupCommand } from './backup.js';
 import { outboxCommand } from './outbox.js';
 import { CliError } from './output.js';
@@ -23,6 +24,7 @@ export function program(): Command {
     .addCommand(serveCommand())
     .addCommand(adminCommand())
     .addCommand(outboxCommand())
+    .addCommand(auditCommand())
     .addCommand(backupCommand())
     .showHelpAfterError()
     .exitOverride();

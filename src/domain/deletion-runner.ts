@@ -13,7 +13,7 @@ import type { Repositories } from '../store/repositories.js';
 import type { Store } from '../store/store.js';
 import type { DeletionJobRow } from '../store/binding-repositories.js';
 import { ApiError } from './errors.js';
-import { recordAudit } from './audit.js';
+import { recordAudit, serviceActors } from './audit.js';
 import { retireTokens } from './delivery-queue.js';
 import type { Tenant } from './tenant.js';
 import { type Clock, addSeconds, toStored } from './time.js';
@@ -149,7 +149,7 @@ export class DeletionRunner {
       await tx.bindings.removeJob(job.contact_id);
       return;
     }
-    const tenant: Tenant = { accountId: '', directoryId: job.directory_id, actor: job.actor };
+    const tenant: Tenant = { accountId: '', directoryId: job.directory_id, actor: serviceActors.jobs };
     // A contact with no verified email or phone was nobody's recipient: it can leave every account.
     const verified = contact.email !== null || contact.phone !== null;
     const types = verified ? (JSON.parse(contact.message_types) as string[]) : [];
@@ -171,7 +171,7 @@ export class DeletionRunner {
         message_types: missing.length > 0 ? JSON.stringify(missing) : null,
         processed_at: at,
       });
-      await recordAudit(tx, tenant, at, 'DeletionJob.Account', job.contact_id, {
+      await recordAudit(tx, tenant, at, 'DeleteMessageContactStep', job.contact_id, {
         AccountId: accountId,
         Outcome: outcome,
         ...(missing.length > 0 ? { MessageTypes: missing } : {}),
@@ -189,7 +189,7 @@ export class DeletionRunner {
       await tx.bindings.removeAllForContact(job.contact_id);
       await tx.bindings.removeProgress(job.contact_id);
       await tx.bindings.removeJob(job.contact_id);
-      await recordAudit(tx, tenant, at, 'DeletionJob.Finished', job.contact_id, { Status: 'Deleted' });
+      await recordAudit(tx, tenant, at, 'FinishMessageContactDeletion', job.contact_id, { Status: 'Deleted' });
       return;
     }
     // The contact stays, with the bindings that still cover an account it could not leave.
@@ -197,7 +197,7 @@ export class DeletionRunner {
     await this.claimContact(tx, job.contact_id, version, { lifecycle: 'Live', updated_at: at });
     await tx.bindings.removeBindingsCoveringNoFailedAccount(job.contact_id);
     await tx.bindings.removeProgress(job.contact_id, 'Released');
-    await recordAudit(tx, tenant, at, 'DeletionJob.Finished', job.contact_id, {
+    await recordAudit(tx, tenant, at, 'FinishMessageContactDeletion', job.contact_id, {
       Status: 'Failed',
       FailReasonList: failed.map((row) => ({ AccountId: row.account_id, MessageTypes: JSON.parse(row.message_types ?? '[]') })),
     });

@@ -19,12 +19,14 @@
  * cancelled, expired) is not sent. The worker also sweeps the outbox for tokens that expired
  * (at most once every `linkSweepMs` of the server's clock, one batch at a time).
  */
-import type { OutboxRow } from '../store/repositories.js';
+import type { OutboxRow, Repositories } from '../store/repositories.js';
 import type { Store } from '../store/store.js';
 import { type EmailTransport, type SmsTransport, DeliveryError } from '../delivery/transport.js';
 import { notSentReasons } from './delivery-queue.js';
 import { isDeadLocalOwner, newOwner } from './leases.js';
 import { type Clock, toStored } from './time.js';
+import { recordAudit, serviceActors } from './audit.js';
+import { type Telemetry, silentTelemetry } from './telemetry.js';
 
 export interface DeliveryWorkerOptions {
   /** Attempts of one delivery before it is Failed. */
@@ -41,7 +43,12 @@ export interface DeliveryWorkerOptions {
   /** A number in [0, 1) for the jitter (tests fix it). */
   random?: () => number;
   onError?: (error: unknown) => void;
+  /** Hears of each attempt's outcome and of expired links (the logs, the metrics). */
+  telemetry?: Telemetry;
 }
+
+/** What one attempt came to, as the outbox records it. */
+type Outcome = Parameters<Store['outbox']['settle']>[3];
 
 /** The transports of the channels that really send; a channel without one is store-only. */
 export interface Transports {
@@ -77,6 +84,7 @@ export class DeliveryWorker {
   private readonly linkSweepMs: number;
   /** Server time (ms) of the next sweep for expired tokens. */
   private nextLinkSweep = 0;
+  private readonly telemetry: Telemetry;
 
   /** `transports` may still be loading: the worker starts sending once they are there. */
   constructor(
@@ -88,6 +96,7 @@ export class DeliveryWorker {
     this.pollMs = options.pollMs ?? 1000;
     this.random = options.random ?? Math.random;
     this.linkSweepMs = options.linkSweepMs ?? 1000;
+    this.telemetry = options.telemetry ?? silentTelemetry;
     // Awaited only when the worker starts; until then a failure must not count as unhandled.
     Promise.resolve(loading).catch(() => {});
   }
@@ -158,6 +167,7 @@ export class DeliveryWorker {
     const now = this.clock();
     if (now.getTime() < this.nextLinkSweep) return false;
     const found = await this.store.outbox.retireExpiredLinks(toStored(now), linkSweepBatch, notSentReasons.Expired);
+    if (found > 0) this.telemetry.verificationsExpired(found);
     const more = found >= linkSweepBatch;
     this.nextLinkSweep = more ? 0 : now.getTime() + this.linkSweepMs;
     return more;
@@ -212,7 +222,13 @@ export class DeliveryWorker {
       const leaseUntil = toStored(new Date(now.getTime() + this.options.leaseSeconds * 1000));
       if (row.status === 'Sending' && row.attempts >= this.options.attempts) {
         // Taken over from a process that died during its last attempt: no attempt is left.
-        await this.store.outbox.fail(row, 'the process sending it stopped during the last attempt');
+        const error = 'the process sending it stopped during the last attempt';
+        const failed = await this.store.transaction(async (tx) => {
+          if (!(await tx.outbox.fail(row, error))) return false;
+          await this.recordOutcome(tx, row, { status: 'Failed', error });
+          return true;
+        });
+        if (failed) this.report(row, { status: 'Failed', error });
         continue;
       }
       if (!(await this.store.outbox.claim(row, this.owner, toStored(now), leaseUntil))) continue;
@@ -231,17 +247,22 @@ export class DeliveryWorker {
 
   /** One attempt of one delivery, recorded whatever happens. */
   private async attempt(row: OutboxRow): Promise<void> {
-    let outcome: Parameters<Store['outbox']['settle']>[3];
+    let outcome: Outcome;
     if (row.purpose === 'verification' && row.link !== null && withoutWholeToken(row.link)) {
       // Its token was used, superseded, cancelled or expired while the row was Sending (a retry,
       // or taken over): the message is of no use any more, and its row no longer holds the link.
-      await this.record(row, { status: 'Failed', error: 'not sent: its link was used, superseded, cancelled or expired before it could be sent' });
+      const outcome: Outcome = { status: 'Failed', error: 'not sent: its link was used, superseded, cancelled or expired before it could be sent' };
+      if (await this.record(row, outcome)) this.report(row, outcome);
       return;
     }
+    const started = process.hrtime.bigint();
+    let seconds: number | undefined;
     try {
       const accepted = await this.send(row);
+      seconds = Number(process.hrtime.bigint() - started) / 1e9;
       outcome = { status: 'Sent', at: toStored(this.clock()), providerId: accepted.providerId ?? null };
     } catch (error) {
+      seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const temporary = error instanceof DeliveryError ? error.temporary : false;
       // Transports keep secrets out of their messages; cut only after that, here.
       const message = (error instanceof Error ? error.message : String(error)).slice(0, maxErrorLength);
@@ -252,7 +273,44 @@ export class DeliveryWorker {
         outcome = { status: 'Failed', error: message };
       }
     }
-    await this.record(row, outcome);
+    if (await this.record(row, outcome)) this.report(row, outcome, seconds);
+  }
+
+  /** An attempt's outcome, to the logs and the metrics. */
+  private report(row: OutboxRow, outcome: Outcome, seconds?: number): void {
+    this.telemetry.deliveryAttempt({
+      deliveryId: row.id,
+      messageId: row.message_id ?? row.id,
+      directoryId: row.directory_id,
+      contactId: row.contact_id,
+      channel: row.channel,
+      transport: row.transport,
+      purpose: row.purpose,
+      recipient: row.recipient,
+      attempt: row.attempts,
+      outcome: outcome.status === 'Sent' ? 'sent' : outcome.status === 'Queued' ? 'retry' : 'failed',
+      ...(outcome.status === 'Sent' ? { providerId: outcome.providerId } : { error: outcome.error }),
+      ...(outcome.status === 'Queued' ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
+      ...(seconds !== undefined ? { seconds } : {}),
+    });
+  }
+
+  /** A delivery's final outcome (Sent, or Failed for good) as an event of the audit trail, in the transaction that records it. */
+  private async recordOutcome(tx: Repositories, row: OutboxRow, outcome: Outcome): Promise<void> {
+    if (outcome.status === 'Queued') return;
+    const tenant = { accountId: '', directoryId: row.directory_id, actor: serviceActors.jobs };
+    await recordAudit(tx, tenant, toStored(this.clock()), 'DeliverMessage', { resource: `delivery/${row.id}` }, {
+      DeliveryId: row.id,
+      MessageId: row.message_id ?? row.id,
+      ...(row.contact_id ? { ContactId: row.contact_id } : {}),
+      ...(row.account_id ? { AccountId: row.account_id } : {}),
+      Channel: row.channel,
+      Transport: row.transport,
+      Purpose: row.purpose,
+      Attempts: row.attempts,
+      Outcome: outcome.status,
+      ...(outcome.status === 'Sent' ? { ProviderId: outcome.providerId ?? undefined } : { Error: outcome.error }),
+    });
   }
 
   /**
@@ -260,17 +318,22 @@ export class DeliveryWorker {
    * grows) for as long as the lease lasts: left Sending, the delivery would be taken again when the
    * lease runs out and sent a second time.
    */
-  private async record(row: OutboxRow, outcome: Parameters<Store['outbox']['settle']>[3]): Promise<void> {
+  private async record(row: OutboxRow, outcome: Outcome): Promise<boolean> {
     const leaseEnds = Date.parse(row.lease_expires_at ?? '') || this.clock().getTime();
     for (let attempt = 0; ; attempt++) {
       try {
-        if (!(await this.store.outbox.settle(row.id, this.owner, row.attempts, outcome))) {
+        const settled = await this.store.transaction(async (tx) => {
+          if (!(await tx.outbox.settle(row.id, this.owner, row.attempts, outcome))) return false;
+          await this.recordOutcome(tx, row, outcome);
+          return true;
+        });
+        if (!settled) {
           this.options.onError?.(new Error(`delivery ${row.id}: its lease was lost before its outcome (${outcome.status}) was recorded`));
         }
-        return;
+        return settled;
       } catch (error) {
         this.options.onError?.(error);
-        if (outcome.status !== 'Sent' || this.clock().getTime() + 1000 > leaseEnds) return;
+        if (outcome.status !== 'Sent' || this.clock().getTime() + 1000 > leaseEnds) return false;
         await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 5000)));
       }
     }

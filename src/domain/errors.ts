@@ -162,6 +162,12 @@ export const errorCatalogue = {
   'InvalidParameter.Status': [400, 'The Status is invalid.'],
   'OperationDenied.ContactNotVerified': [400, 'The contact has no verified email address or mobile number to send to.'],
 
+  // ── Actiontrail 2020-07-06 LookupEvents (spec actiontrail.md §8.1) ─────────────────────────
+  InvalidQueryParameter: [400, 'The specified query parameter is invalid.'],
+  InvalidParameterCombination: [400, 'The end time must be later than the start time.'],
+  InvalidParameterStartTime: [400, 'The specified StartTime is invalid.'],
+  InvalidParameterEndTime: [400, 'The specified EndTime is invalid.'],
+
   // ── Ram 2015-05-01 (spec ram.md §1.5; "Missing<Name>" is the gateway's convention) ──────────
   MissingUserName: [400, 'UserName is mandatory for this action.'],
   MissingGroupName: [400, 'GroupName is mandatory for this action.'],

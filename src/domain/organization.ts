@@ -3,6 +3,29 @@ import type { Store } from '../store/store.js';
 import type { AccessKeyStatus } from '../store/schema.js';
 import { newAccessKeyId, newAccessKeySecret, newAccountId, newDirectoryId, newRootFolderId } from './ids.js';
 import { type Clock, toStored } from './time.js';
+import { recordAudit, serviceActors } from './audit.js';
+import type { Repositories } from '../store/repositories.js';
+
+/**
+ * Who makes an operator's change: an `rdcontacts` command on the machine (`rdcontacts-cli`), or
+ * the service itself at its first start (`rdcontacts`). The audit trail names them so.
+ */
+export type OperatorActor = (typeof serviceActors)['cli' | 'jobs'];
+
+/** An operator's change to an account's keys or directory, in the change's transaction. */
+async function recordOperatorChange(
+  tx: Repositories,
+  actor: OperatorActor,
+  directoryId: string | undefined,
+  at: string,
+  action: string,
+  resource: string,
+  changes: Record<string, unknown>,
+): Promise<void> {
+  // Every management account has its directory; a key of an account without one has no trail to go to.
+  if (directoryId === undefined) return;
+  await recordAudit(tx, { accountId: '', directoryId, actor }, at, action, { resource }, changes);
+}
 
 export interface ManagementAccount {
   accountId: string;
@@ -25,6 +48,7 @@ export async function createManagementAccount(
   store: Store,
   clock: Clock,
   displayName = 'management',
+  actor: OperatorActor = serviceActors.cli,
 ): Promise<ManagementAccount> {
   const createdAt = toStored(clock());
   const account: ManagementAccount = {
@@ -51,6 +75,12 @@ export async function createManagementAccount(
       depth: 0,
     });
     await tx.directory.insertFolderAncestry(account.rootFolderId, []);
+    await recordOperatorChange(tx, actor, account.directoryId, createdAt, 'CreateAccount', `account/${account.accountId}`, {
+      AccountId: account.accountId,
+      DisplayName: displayName,
+      ResourceDirectoryId: account.directoryId,
+      RootFolderId: account.rootFolderId,
+    });
   });
   return account;
 }
@@ -78,6 +108,7 @@ export async function createAccessKey(
   clock: Clock,
   accountId: string,
   given?: { accessKeyId: string; accessKeySecret: string },
+  actor: OperatorActor = serviceActors.cli,
 ): Promise<AccessKeyPair> {
   if (!(await store.directory.findAccount(accountId))) throw new UnknownAccountError(`no account ${accountId}`);
   const pair: AccessKeyPair = {
@@ -90,16 +121,56 @@ export async function createAccessKey(
   if (await store.accessKeys.find(pair.accessKeyId)) {
     throw new AccessKeyConflictError(`access key ${pair.accessKeyId} already exists`);
   }
-  await store.accessKeys.insert({
-    id: pair.accessKeyId,
-    secret: pair.accessKeySecret,
-    account_id: accountId,
-    status: 'Active',
-    created_at: pair.createdAt,
-    user_id: null,
-    last_used_at: null,
+  await store.transaction(async (tx) => {
+    await tx.accessKeys.insert({
+      id: pair.accessKeyId,
+      secret: pair.accessKeySecret,
+      account_id: accountId,
+      status: 'Active',
+      created_at: pair.createdAt,
+      user_id: null,
+      last_used_at: null,
+    });
+    const directory = await tx.directory.findDirectoryOfAccount(accountId);
+    await recordOperatorChange(tx, actor, directory?.id, pair.createdAt, 'CreateAccessKey', `accesskey/${pair.accessKeyId}`, {
+      AccessKeyId: pair.accessKeyId,
+      AccountId: accountId,
+    });
   });
   return pair;
+}
+
+/** What an operator does to a key: disable it, enable it, or delete it. */
+export type KeyChange = 'disable' | 'enable' | 'delete';
+
+/**
+ * Disables, enables or deletes any AccessKey (root or a RAM user's), with its audit event in the
+ * same transaction; false when there is no such key.
+ */
+export async function changeAccessKey(store: Store, clock: Clock, accessKeyId: string, change: KeyChange): Promise<boolean> {
+  const at = toStored(clock());
+  return store.transaction(async (tx) => {
+    const key = await tx.accessKeys.find(accessKeyId);
+    if (!key) return false;
+    const status = change === 'disable' ? 'Inactive' : 'Active';
+    const done = change === 'delete' ? await tx.accessKeys.remove(accessKeyId) : await tx.accessKeys.setStatus(accessKeyId, status);
+    if (!done) return false;
+    await recordOperatorChange(
+      tx,
+      serviceActors.cli,
+      key.directory_id ?? (await tx.directory.findDirectoryOfAccount(key.account_id))?.id,
+      at,
+      change === 'delete' ? 'DeleteAccessKey' : 'UpdateAccessKey',
+      `accesskey/${accessKeyId}`,
+      {
+        AccessKeyId: accessKeyId,
+        AccountId: key.account_id,
+        ...(key.user_name ? { UserName: key.user_name } : {}),
+        ...(change === 'delete' ? {} : { Status: status }),
+      },
+    );
+    return true;
+  });
 }
 
 export interface BootstrapResult {
@@ -128,7 +199,7 @@ async function bootstrapAlone(
   given?: { accessKeyId: string; accessKeySecret: string },
 ): Promise<BootstrapResult> {
   const existing = (await listManagementAccounts(store))[0];
-  const account = existing ?? (await createManagementAccount(store, clock));
+  const account = existing ?? (await createManagementAccount(store, clock, 'management', serviceActors.jobs));
   if (given) {
     const stored = await store.accessKeys.find(given.accessKeyId);
     if (stored) {
@@ -139,10 +210,10 @@ async function bootstrapAlone(
       }
       return { account };
     }
-    const pair = await createAccessKey(store, clock, account.accountId, given);
+    const pair = await createAccessKey(store, clock, account.accountId, given, serviceActors.jobs);
     return { account, createdKey: { ...pair, generated: false } };
   }
   if (existing && (await store.accessKeys.list()).length > 0) return { account };
-  const pair = await createAccessKey(store, clock, account.accountId);
+  const pair = await createAccessKey(store, clock, account.accountId, undefined, serviceActors.jobs);
   return { account, createdKey: { ...pair, generated: true } };
 }

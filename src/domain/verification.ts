@@ -14,8 +14,8 @@ import { checkEmail, checkPhone } from './contact-fields.js';
 import { type ContactService, checkContactId } from './contacts.js';
 import { ApiError } from './errors.js';
 import { newVerificationToken, verificationTokenPattern } from './ids.js';
-import { recordAudit } from './audit.js';
-import type { Tenant } from './tenant.js';
+import { recordAudit, serviceActors } from './audit.js';
+import type { RequestOrigin, Tenant } from './tenant.js';
 import { type Clock, addSeconds, toStored } from './time.js';
 
 export interface VerificationRules {
@@ -145,14 +145,14 @@ export class VerificationService {
   }
 
   /** Confirms the link: the target becomes the verified value of the contact. */
-  async confirm(token: string): Promise<TokenOutcome> {
+  async confirm(token: string, origin?: RequestOrigin): Promise<TokenOutcome> {
     const outcome = await this.describe(token);
     if (outcome.state !== 'ready') return outcome;
     const tokenHash = hashToken(token);
     const tokenRow = (await this.store.tokens.findByHash(tokenHash))!;
     const contact = (await this.store.contacts.findById(tokenRow.contact_id))!;
     const now = toStored(this.clock());
-    const tenant: Tenant = { accountId: '', directoryId: contact.directory_id, actor: 'verification-link' };
+    const tenant: Tenant = { accountId: '', directoryId: contact.directory_id, actor: serviceActors.link, ...(origin ? { origin } : {}) };
     try {
       await this.store.transaction(async (tx) => {
         if (!(await tx.tokens.markUsed(tokenHash, now))) throw new ApiError('ConcurrentCallNotSupported');
@@ -160,7 +160,7 @@ export class VerificationService {
         await this.contacts.claim(tx, contact, { ...verified, updated_at: now });
         await tx.pendingTargets.remove(contact.id, tokenRow.kind);
         await retireLinks(tx, contact.id, 'Used', tokenRow.kind);
-        await recordAudit(tx, tenant, now, 'ConfirmVerification', contact.id, {
+        await recordAudit(tx, tenant, now, 'ConfirmMessageContactVerification', contact.id, {
           [tokenRow.kind === 'email' ? 'EmailAddress' : 'PhoneNumber']: tokenRow.target,
           Verified: true,
         });

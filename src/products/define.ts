@@ -13,12 +13,16 @@ import type { BindingService } from '../domain/bindings.js';
 import type { DirectoryService } from '../domain/directory/service.js';
 import type { RecipientService } from '../domain/recipients.js';
 import type { RamServices } from '../domain/identities/services.js';
+import type { AuditTrail } from '../domain/audit-trail.js';
+import type { OutboxService } from '../domain/outbox.js';
 import { listIndex, listParam } from '../wire/params.js';
 
 export interface ParamSpec {
   kind: 'string' | 'text' | 'integer' | 'boolean' | 'list' | 'tags' | 'shrunkTags';
   min?: number;
   max?: number;
+  /** The error a malformed value is answered with, where the product names one (else `InvalidParameter.<Name>`). */
+  invalid?: ErrorCode;
 }
 
 export const param = {
@@ -33,7 +37,7 @@ export const param = {
   boolean: (): { kind: 'boolean' } => ({ kind: 'boolean' }),
   list: (): { kind: 'list' } => ({ kind: 'list' }),
   /** `Name.N.Key` / `Name.N.Value` pairs (N from 1 to 100, gaps tolerated), in N order; checked by the domain. */
-  tags: (): { kind: 'tags' } => ({ kind: 'tags' }),
+  tags: (invalid?: ErrorCode): { kind: 'tags'; invalid?: ErrorCode } => ({ kind: 'tags', ...(invalid ? { invalid } : {}) }),
   /**
    * Tags as the RAM SDK sends them, one JSON-array string under the name (its "shrink" style,
    * `Tag=[{"Key":"k","Value":"v"}]`), handed on as text for the product to parse under its rules;
@@ -74,6 +78,10 @@ export interface Services {
   messages: MessageService;
   /** RAM: users, groups, AccessKeys, login profiles, the password policy, policies and attachments. */
   ram: RamServices;
+  /** The audit trail: lookups and refused calls. */
+  audit: AuditTrail;
+  /** What the outbox transport holds. */
+  outbox: OutboxService;
 }
 
 export interface ActionContext {
@@ -131,6 +139,8 @@ export interface Product {
   version: string;
   /** The prefix of its RAM action names (`resourcemanager`, `ram`, `sts`). */
   ramCode: string;
+  /** The ActionTrail service code its events are filed under (`ResourceManager`, `Ram`, `Sts`, `Actiontrail`). */
+  serviceName: string;
   actions: ReadonlyMap<string, Action>;
 }
 
@@ -138,7 +148,8 @@ export function defineProduct(product: Omit<Product, 'actions'> & { actions: rea
   return { ...product, actions: new Map(product.actions.map((action) => [action.name, action])) };
 }
 
-function invalid(name: string): ApiError {
+function invalid(name: string, spec?: ParamSpec): ApiError {
+  if (spec?.invalid) return new ApiError(spec.invalid);
   const code = `InvalidParameter.${name}`;
   return new ApiError(code in errorCatalogue ? (code as ErrorCode) : 'BadRequest');
 }
@@ -154,7 +165,7 @@ export function coerceParams(
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.kind === 'tags') {
-      values[name] = tagsParam(raw, name);
+      values[name] = tagsParam(raw, name, spec);
       continue;
     }
     if (spec.kind === 'shrunkTags') {
@@ -206,14 +217,14 @@ function shrunkTagsParam(raw: Readonly<Record<string, string>>, name: string): S
  * none. Any other key under `name.` (an index out of range, a third part other than Key or Value)
  * is refused, never dropped.
  */
-function tagsParam(raw: Readonly<Record<string, string>>, name: string): TagParam[] | undefined {
+function tagsParam(raw: Readonly<Record<string, string>>, name: string, spec?: ParamSpec): TagParam[] | undefined {
   const prefix = `${name}.`;
   const items = new Map<number, TagParam>();
   for (const [key, text] of Object.entries(raw)) {
     if (!key.startsWith(prefix)) continue;
     const [indexText = '', part, ...rest] = key.slice(prefix.length).split('.');
     const index = listIndex(indexText);
-    if (index === undefined || (part !== 'Key' && part !== 'Value') || rest.length > 0) throw invalid(name);
+    if (index === undefined || (part !== 'Key' && part !== 'Value') || rest.length > 0) throw invalid(name, spec);
     const item = items.get(index) ?? { key: undefined, value: undefined };
     if (part === 'Key') item.key = text;
     else item.value = text;

@@ -4,8 +4,9 @@
  * two products may serve actions of the same name with different parameters.
  */
 import type { Product } from './define.js';
+import { actiontrail } from './actiontrail/index.js';
 import { ram } from './ram/index.js';
 import { resourceDirectoryMaster } from './resource-directory-master/index.js';
 import { sts } from './sts/index.js';
 
-export const products: ReadonlyMap<string, Product> = new Map([resourceDirectoryMaster, ram, sts].map((product) => [product.version, product]));
+export const products: ReadonlyMap<string, Product> = new Map([resourceDirectoryMaster, ram, sts, actiontrail].map((product) => [product.version, product]));

@@ -24,6 +24,11 @@ import { SharedThrottle } from './shared-throttle.js';
 import { replyWithError } from './error-reply.js';
 import { TokenBucketThrottle, noThrottle } from '../wire/throttle.js';
 import { registerRpcEndpoint } from './rpc-endpoint.js';
+import { AuditTrail } from '../domain/audit-trail.js';
+import { OutboxService } from '../domain/outbox.js';
+import { RetentionSweeper } from '../domain/audit-retention.js';
+import { type Telemetry, fanOut, silentTelemetry } from '../domain/telemetry.js';
+import { logCommittedChange, loggingTelemetry } from './operations-log.js';
 import { clientErrorHandler, drainBody, maxDrainBytes, newRequestId, securityHeaders } from './http-edges.js';
 import { isVerifyPath, registerVerifyPages, sendUnknownLinkPage } from './verify-pages.js';
 
@@ -41,7 +46,14 @@ export interface AppOptions {
   delivery?: Partial<DeliveryWorkerOptions>;
   /** The transports, already made (serve makes them first, to refuse a bad configuration at start). */
   transports?: ConfiguredTransports | Promise<ConfiguredTransports>;
+  /** Who else hears what the service does (the metrics); the log always does. */
+  telemetry?: Telemetry;
+  /** How often the audit trail is swept of events past their retention (default a minute). */
+  auditSweepMs?: number;
 }
+
+/** Refused calls of one AccessKey recorded per second by one process; more are answered, not recorded. */
+const refusalsRecordedPerSecond = 20;
 
 export function createServices(
   store: Store,
@@ -73,7 +85,13 @@ export function createServices(
   const recipients = new RecipientService(store, clock);
   const messages = new MessageService(store, clock, contacts, recipients, deliveries, config.language);
   const ram = createRamServices(store, clock, ramOptions);
-  return { contacts, verification, directory, bindings, recipients, messages, ram };
+  const audit = new AuditTrail(store, clock, {
+    retentionDays: config.auditRetentionDays,
+    // Read when asked: `serve` learns the port only once it listens (--port 0).
+    serviceHost: () => new URL(config.publicUrl).host,
+  });
+  const outbox = new OutboxService(store, clock);
+  return { contacts, verification, directory, bindings, recipients, messages, ram, audit, outbox };
 }
 
 function credentialLookup(store: Store): CredentialLookup {
@@ -108,6 +126,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       options.logger ?? {
         level: config.logLevel,
         redact: { paths: ['AccessKeySecret', 'secret', 'req.headers.authorization'], censor: '[hidden]' },
+        ...(config.logFormat === 'pretty' ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard', ignore: 'pid,hostname' } } } : {}),
       },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,
@@ -165,7 +184,10 @@ export function createApp(options: AppOptions): FastifyInstance {
     return replyWithError(request, reply, new ApiError(path === '/' ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound'), newRequestId());
   });
 
+  const telemetry = fanOut(loggingTelemetry(app.log), options.telemetry ?? silentTelemetry);
+  store.observeAudit((event) => logCommittedChange(app.log, event));
   const worker = new DeliveryWorker(store, clock, options.transports ?? createTransports(config.delivery), {
+    telemetry,
     attempts: config.delivery.attempts,
     retryBaseMs: config.delivery.retryBaseMs,
     retryMaxMs: config.delivery.retryMaxMs,
@@ -187,13 +209,16 @@ export function createApp(options: AppOptions): FastifyInstance {
     },
     () => worker.wake(),
   );
+  const retention = new RetentionSweeper(services.audit, options.auditSweepMs ?? 60_000, (error) => app.log.error({ err: error }, 'audit retention sweep failed'));
   // The background workers run while the app is up: they resume what an earlier process left.
   app.addHook('onReady', async () => {
     await replayGuard.start();
     services.bindings.runner.start();
     worker.start();
+    retention.start();
   });
   app.addHook('onClose', async () => {
+    await retention.stop();
     await services.bindings.runner.stop();
     await worker.stop();
   });
@@ -225,8 +250,19 @@ export function createApp(options: AppOptions): FastifyInstance {
         : new TokenBucketThrottle(config.throttlePerSecond, () => signatureClock().getTime());
 
   const authorizer = new Authorizer(services.ram, clock);
-  registerRpcEndpoint(app, { authenticator, throttle, replayGuard, authorizer, services, clock, maxQueryBytes: config.maxQueryBytes });
-  registerVerifyPages(app, services.verification, config.language);
+  registerRpcEndpoint(app, {
+    authenticator,
+    throttle,
+    replayGuard,
+    authorizer,
+    services,
+    clock,
+    maxQueryBytes: config.maxQueryBytes,
+    auditTrail: services.audit,
+    telemetry,
+    refusalRecorder: new TokenBucketThrottle(refusalsRecordedPerSecond, () => signatureClock().getTime()),
+  });
+  registerVerifyPages(app, services.verification, config.language, telemetry);
   // Health for a load balancer or an orchestrator: the process answers (healthz); the database
   // answers and holds every migration this build needs (readyz).
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -8,8 +8,11 @@ import type { Authorizer } from '../domain/access/authorizer.js';
 import { coerceParams, type ResponseBody, type Services } from '../products/define.js';
 import { products } from '../products/index.js';
 import { ApiError, isApiError } from '../domain/errors.js';
-import type { Tenant } from '../domain/tenant.js';
-import type { Authenticator } from '../wire/authenticate.js';
+import type { ApiCall, RequestOrigin, Tenant } from '../domain/tenant.js';
+import type { AuditTrail } from '../domain/audit-trail.js';
+import type { Telemetry } from '../domain/telemetry.js';
+import type { Action, Product } from '../products/define.js';
+import type { Authenticator, SignedRequest, StoredCredential } from '../wire/authenticate.js';
 import { usesAcs3 } from '../wire/authenticate.js';
 import { checkParams, decodeParams } from '../wire/params.js';
 import { type ResponseFormat, renderSuccess } from '../wire/render.js';
@@ -27,7 +30,69 @@ export interface RpcEndpointOptions {
   /** When a request arrives (an AccessKey's last use is recorded at it). */
   clock: () => Date;
   maxQueryBytes: number;
+  /** Where refused calls are recorded as failed events. */
+  auditTrail: AuditTrail;
+  telemetry: Telemetry;
+  /**
+   * How many refused calls of one AccessKey are recorded per second, per process: a flood of
+   * forged requests must not turn into a flood of writes.
+   */
+  refusalRecorder: Throttle;
 }
+
+/** Parameters a call's audit event never records: the signature's own, and secrets. */
+const unrecordedParameters = new Set([
+  'AccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureNonce',
+  'SignatureVersion',
+  'SignatureType',
+  'Timestamp',
+  'SecurityToken',
+  'Action',
+  'Version',
+  'Format',
+  'Password',
+  'OldPassword',
+  'NewPassword',
+  'AccessKeySecret',
+]);
+/** Longest parameter value an event keeps; a longer one is cut, with `…`. */
+const maxRecordedValue = 8192;
+
+/**
+ * The parameters of a call as its events record them: those the action declares (with their
+ * `Name.N` items) and RegionId, in wire form; never a signature field or a secret.
+ */
+export function recordedParameters(action: Action, params: Readonly<Record<string, string>>): Record<string, string> {
+  const recorded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (unrecordedParameters.has(name)) continue;
+    const dot = name.indexOf('.');
+    const declared = name === 'RegionId' || (dot < 0 ? name : name.slice(0, dot)) in action.params;
+    if (!declared) continue;
+    recorded[name] = value.length > maxRecordedValue ? `${value.slice(0, maxRecordedValue)}…` : value;
+  }
+  return recorded;
+}
+
+/** Where a request came from, as events record it. */
+function originOf(request: FastifyRequest): RequestOrigin {
+  const userAgent = headerText(request, 'user-agent') ?? '';
+  return {
+    sourceIp: request.ip,
+    userAgent: userAgent.slice(0, 1024),
+    host: (headerText(request, 'host') ?? '').slice(0, 300),
+    scheme: request.protocol === 'https' ? 'https' : 'http',
+  };
+}
+
+/** How far a call got: what its failure is counted and recorded as. */
+type Stage = 'parse' | 'authenticate' | 'throttle' | 'nonce' | 'authorize' | 'run';
+/** The stages of the signature checks: a failure there is an authentication failure. */
+const signatureStages: ReadonlySet<Stage> = new Set(['authenticate', 'nonce']);
+const refusedByRam = (stage: Stage, code: string) => stage === 'authorize' && code === 'NoPermission';
 
 const emptyBody = Buffer.alloc(0);
 
@@ -50,7 +115,13 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
     let format: ResponseFormat = 'JSON';
     let actionName: string | undefined;
     let accessKeyId: string | undefined;
-    let productName: string | undefined;
+    let product: Product | undefined;
+    let action: Action | undefined;
+    /** How far the call got: what a failure is counted and recorded as. */
+    let stage = 'parse' as Stage;
+    let signed: SignedRequest | undefined;
+    let params: Record<string, string> = {};
+    let tenant: Tenant | undefined;
     reply.header('x-acs-request-id', requestId);
     try {
       const url = request.raw.url ?? '/';
@@ -67,7 +138,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
         }
         body = decodeParams(rawBody.toString('utf8'));
       }
-      const params = { ...query, ...body };
+      params = { ...query, ...body };
       format = responseFormat(params.Format);
       checkParams(params);
 
@@ -77,41 +148,41 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       const version = acs3 ? headerText(request, 'x-acs-version') : params.Version;
       if (!actionName) throw new ApiError('MissingAction');
       if (!version) throw new ApiError('MissingVersion');
-      const product = products.get(version);
+      product = products.get(version);
       if (!product) throw new ApiError('NoSuchVersion');
-      productName = product.name;
-      const action = product.actions.get(actionName);
+      action = product.actions.get(actionName);
       if (!action) throw new ApiError('InvalidApi.NotFound');
 
-      const caller = await options.authenticator.authenticate({
-        method: request.method,
-        query,
-        body,
-        rawBody,
-        headers: request.headers,
-      });
+      stage = 'authenticate';
+      signed = { method: request.method, query, body, rawBody, headers: request.headers };
+      const caller = await options.authenticator.authenticate(signed);
       accessKeyId = caller.accessKeyId;
       if (!caller.directoryId) throw new ApiError('InvalidAccessKeyId.NotFound');
+      stage = 'throttle';
       const waitMs = await options.throttle.take(`${caller.accountId}\n${action.name}`);
       if (waitMs > 0) throw new ApiError('Throttling.User', { 'x-acs-retry-after': String(waitMs) });
       // After throttling, so that a refused flood stores nothing; a state-changing request's nonce
       // is committed with its first change, or before its answer when it changed nothing.
-      const admission = await options.replayGuard.use(caller.nonce, !action.readOnly);
-      if (!admission) throw new ApiError('SignatureNonceUsed');
-
-      await recordKeyUse(request, options, caller.accessKeyId);
-      const tenant: Tenant = {
+      stage = 'nonce';
+      tenant = {
         accountId: caller.accountId,
         directoryId: caller.directoryId,
         actor: caller.accessKeyId,
         principal: caller.principal,
         requestId,
-        ...(admission.receipt ? { receipt: admission.receipt } : {}),
+        origin: originOf(request),
+        call: apiCall(product, action, caller.scheme, params),
       };
+      const admission = await options.replayGuard.use(caller.nonce, !action.readOnly);
+      if (!admission) throw new ApiError('SignatureNonceUsed');
+      if (admission.receipt) tenant.receipt = admission.receipt;
+
+      await recordKeyUse(request, options, caller.accessKeyId);
       let result: ResponseBody;
       try {
         // Before the parameters are checked or anything is looked up, so that a denied caller
         // learns nothing about what exists.
+        stage = 'authorize';
         await options.authorizer.authorize({
           tenant,
           principal: caller.principal,
@@ -121,6 +192,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
           resourceContext: { tenant, services: options.services, params },
           request: { sourceIp: request.ip, secureTransport: request.protocol === 'https' },
         });
+        stage = 'run';
         const values = coerceParams(action.params, params);
         result = await action.handle({ tenant, services: options.services }, values);
       } catch (failure) {
@@ -131,16 +203,80 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       const rendered = renderSuccess(action.name, { RequestId: requestId, ...result }, format);
       reply.code(200).header('content-type', rendered.contentType);
       logCall(request, requestId, actionName, accessKeyId, 200, undefined, started);
+      report(options.telemetry, product, action, 'OK', 200, started);
       return reply.send(rendered.body);
     } catch (caught) {
       const error = isApiError(caught) ? caught : new ApiError('InternalError');
       if (!isApiError(caught)) request.log.error({ err: caught, requestId, action: actionName }, 'request failed');
       logCall(request, requestId, actionName, accessKeyId, error.status, error.code, started);
-      return replyWithError(request, reply, error, requestId, format, productName);
+      report(options.telemetry, product, action, error.code, error.status, started);
+      if (signatureStages.has(stage)) options.telemetry.authFailure(error.code);
+      if (error.code === 'Throttling.User' && action) options.telemetry.throttled(action.name);
+      const refused = (signatureStages.has(stage) && error.code !== 'InvalidAccessKeyId.NotFound') || refusedByRam(stage, error.code);
+      if (refused && product && action) {
+        await recordRefusal(request, options, { requestId, product, action, params, signed, tenant }, error);
+      }
+      return replyWithError(request, reply, error, requestId, format, product?.name);
     }
   };
   app.get('/', handler);
   app.post('/', handler);
+}
+
+function apiCall(product: Product, action: Action, signatureMethod: string, params: Readonly<Record<string, string>>): ApiCall {
+  return {
+    product: product.name,
+    serviceName: product.serviceName,
+    apiVersion: product.version,
+    action: action.name,
+    readOnly: action.readOnly === true,
+    signatureMethod,
+    parameters: recordedParameters(action, params),
+  };
+}
+
+/** The answered call, to the metrics: labels from the declarations and the catalogue only. */
+function report(telemetry: Telemetry, product: Product | undefined, action: Action | undefined, code: string, status: number, started: bigint): void {
+  telemetry.call({
+    product: product?.name ?? 'unknown',
+    action: action?.name ?? 'unknown',
+    code,
+    status,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  });
+}
+
+/**
+ * A call refused by RAM, or by its signature checks with a key that exists: a failed event in the
+ * trail of the key's account, at most `refusalRecorder` allows per key. Recording never changes
+ * the answer.
+ */
+async function recordRefusal(
+  request: FastifyRequest,
+  options: RpcEndpointOptions,
+  call: { requestId: string; product: Product; action: Action; params: Record<string, string>; signed: SignedRequest | undefined; tenant: Tenant | undefined },
+  error: ApiError,
+): Promise<void> {
+  try {
+    let tenant = call.tenant;
+    if (!tenant) {
+      const key: StoredCredential | undefined = call.signed ? await options.authenticator.keyNamedBy(call.signed) : undefined;
+      if (!key?.directoryId) return;
+      tenant = {
+        accountId: key.accountId,
+        directoryId: key.directoryId,
+        actor: key.accessKeyId,
+        principal: key.principal,
+        requestId: call.requestId,
+        origin: originOf(request),
+        call: apiCall(call.product, call.action, usesAcs3(request.headers) ? 'ACS3-HMAC-SHA256' : 'HMAC-SHA1', call.params),
+      };
+    }
+    if ((await options.refusalRecorder.take(tenant.actor)) > 0) return;
+    await options.auditTrail.recordRefusal(tenant, { code: error.code, message: error.message });
+  } catch (failure) {
+    request.log.error({ err: failure, requestId: call.requestId }, 'a refused call could not be recorded in the audit trail');
+  }
 }
 
 /**

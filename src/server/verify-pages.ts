@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Language, negotiateLanguage } from '../delivery/language.js';
 import type { TokenOutcome, VerificationService } from '../domain/verification.js';
 import { securityHeaders } from './http-edges.js';
+import type { Telemetry } from '../domain/telemetry.js';
 
 type Explained = Exclude<TokenOutcome['state'], 'ready' | 'confirmed'>;
 
@@ -143,11 +144,19 @@ export function sendUnknownLinkPage(request: FastifyRequest, reply: FastifyReply
  * Each page is in the language the browser asks for (`Accept-Language`), `defaultLanguage` when
  * it names none of ours.
  */
-export function registerVerifyPages(app: FastifyInstance, verification: VerificationService, defaultLanguage: Language): void {
+export function registerVerifyPages(app: FastifyInstance, verification: VerificationService, defaultLanguage: Language, telemetry: Telemetry): void {
   app.get<{ Params: { token: string } }>('/verify/:token', async (request, reply) =>
     render(reply, languageOf(request, defaultLanguage), request.params.token, await verification.describe(request.params.token)),
   );
-  app.post<{ Params: { token: string } }>('/verify/:token', async (request, reply) =>
-    render(reply, languageOf(request, defaultLanguage), request.params.token, await verification.confirm(request.params.token)),
-  );
+  app.post<{ Params: { token: string } }>('/verify/:token', async (request, reply) => {
+    const userAgent = request.headers['user-agent'] ?? '';
+    const outcome = await verification.confirm(request.params.token, {
+      sourceIp: request.ip,
+      userAgent: userAgent.slice(0, 1024),
+      host: (request.headers.host ?? '').slice(0, 300),
+      scheme: request.protocol === 'https' ? 'https' : 'http',
+    });
+    if (outcome.state !== 'confirmed' && outcome.state !== 'busy') telemetry.verificationRefused({ state: outcome.state });
+    return render(reply, languageOf(request, defaultLanguage), request.params.token, outcome);
+  });
 }

@@ -6,6 +6,8 @@ import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { isSqlite } from './dialect.js';
 import { BindingRepository } from './binding-repositories.js';
 import { CompiledQueries, slot } from './compiled.js';
+import { AuditRepository, type NewAuditEvent } from './audit-repository.js';
+import { GaugeQueries } from './gauge-queries.js';
 import { RecipientQueries } from './recipient-queries.js';
 import { NonceLogRepository, NonceRepository, ThrottleRepository } from './guard-repositories.js';
 import { TreeRepository } from './tree-repositories.js';
@@ -15,7 +17,6 @@ import type {
   AccessKeyStatus,
   AccessKeysTable,
   AccountsTable,
-  AuditEventsTable,
   ContactsTable,
   Database,
   OutboxChannel,
@@ -35,7 +36,7 @@ export type AccessKeyRow = Selectable<AccessKeysTable> & { directory_id: string 
 export type StoredAccessKey = Selectable<AccessKeysTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type TokenRow = Selectable<VerificationTokensTable>;
-export type AuditRow = Selectable<AuditEventsTable>;
+export type { AuditRow } from './audit-repository.js';
 
 export class ContactRepository {
   constructor(
@@ -345,9 +346,10 @@ export class OutboxRepository {
   }
 
   /** Newest first, for the `outbox` command. */
-  async list(filter: { recipient?: string; status?: DeliveryStatus; limit: number }): Promise<OutboxRow[]> {
+  async list(filter: { recipient?: string; contactId?: string; status?: DeliveryStatus; limit: number }): Promise<OutboxRow[]> {
     let query = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
     if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
+    if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
     if (filter.status) query = query.where('status', '=', filter.status);
     return query.limit(filter.limit).execute();
   }
@@ -371,6 +373,33 @@ export class OutboxRepository {
 
   async countDeliveries(filter: DeliveryFilter): Promise<number> {
     const row = await this.filtered(filter)
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /**
+   * What the `outbox` transport holds for a directory: its deliveries whose transport is `outbox`,
+   * never one queued for or sent by a real transport (ListOutboxMessages).
+   */
+  private heldByOutbox(filter: { directoryId: string; recipient?: string | undefined; contactId?: string | undefined }) {
+    let query = this.db.selectFrom('outbox').where('directory_id', '=', filter.directoryId).where('transport', '=', 'outbox');
+    if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
+    if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
+    return query;
+  }
+
+  /** A page of what the `outbox` transport holds for a directory, newest first. */
+  async listHeldByOutbox(
+    filter: { directoryId: string; recipient?: string | undefined; contactId?: string | undefined },
+    offset: number,
+    limit: number,
+  ): Promise<OutboxRow[]> {
+    return this.heldByOutbox(filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(limit).execute();
+  }
+
+  async countHeldByOutbox(filter: { directoryId: string; recipient?: string | undefined; contactId?: string | undefined }): Promise<number> {
+    const row = await this.heldByOutbox(filter)
       .select((eb) => eb.fn.countAll<number | string>().as('count'))
       .executeTakeFirstOrThrow();
     return Number(row.count);
@@ -547,30 +576,6 @@ export class LockRepository {
     if (isSqlite(this.db)) return;
     if (!this.db.isTransaction) throw new Error('a directory lock is taken inside a transaction');
     await sql`select pg_advisory_xact_lock(hashtext(${`directory:${directoryId}`}))`.execute(this.db);
-  }
-}
-
-export class AuditRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly queries: CompiledQueries,
-  ) {}
-
-  async insert(row: Insertable<AuditEventsTable>): Promise<void> {
-    const columns = (Object.keys(row) as (keyof typeof row)[]).filter((c) => row[c] !== undefined).sort();
-    await this.queries.run(
-      this.db,
-      `audit.insert:${columns.join(',')}`,
-      () => this.db.insertInto('audit_events').values(Object.fromEntries(columns.map((c) => [c, slot(c)])) as unknown as Insertable<AuditEventsTable>),
-      row as unknown as Record<string, unknown>,
-    );
-  }
-
-  async list(filter: { contactId?: string; directoryId?: string; limit: number }): Promise<AuditRow[]> {
-    let query = this.db.selectFrom('audit_events').selectAll().orderBy('seq');
-    if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
-    if (filter.directoryId) query = query.where('directory_id', '=', filter.directoryId);
-    return query.limit(filter.limit).execute();
   }
 }
 
@@ -756,16 +761,25 @@ export interface Repositories {
   recipients: RecipientQueries;
   /** RAM identities and policies (0008). */
   ram: IdentityRepositories;
+  /** Counts by status, for the metrics. */
+  gauges: GaugeQueries;
 }
 
-/** `queries`: one per store, shared by the database and its transactions. */
-export function repositories(db: Kysely<Database>, queries: CompiledQueries = new CompiledQueries()): Repositories {
+/**
+ * `queries`: one per store, shared by the database and its transactions. `auditInserted` hears of
+ * every audit event inserted through these repositories.
+ */
+export function repositories(
+  db: Kysely<Database>,
+  queries: CompiledQueries = new CompiledQueries(),
+  auditInserted?: (event: NewAuditEvent) => void,
+): Repositories {
   return {
     contacts: new ContactRepository(db, queries),
     pendingTargets: new PendingTargetRepository(db, queries),
     tokens: new VerificationTokenRepository(db, queries),
     outbox: new OutboxRepository(db),
-    audit: new AuditRepository(db, queries),
+    audit: new AuditRepository(db, queries, auditInserted),
     nonces: new NonceRepository(db, queries),
     nonceLog: new NonceLogRepository(db, queries),
     throttles: new ThrottleRepository(db),
@@ -776,5 +790,6 @@ export function repositories(db: Kysely<Database>, queries: CompiledQueries = ne
     bindings: new BindingRepository(db, queries),
     recipients: new RecipientQueries(db),
     ram: identityRepositories(db),
+    gauges: new GaugeQueries(db),
   };
 }

@@ -238,6 +238,38 @@ export interface AuditEventsTable {
   principal: string | null;
   /** What the event changed (`messagecontact/<ContactId>`, `user/<UserName>`, …); null before 0009 on events without a contact. */
   resource: string | null;
+  /** The event's ActionTrail ID (an upper-case UUID); null on events written before 0011. */
+  event_id: string | null;
+  /** `ApiCall`, `ConsoleOperation` (a verification page) or `AliyunServiceEvent` (the service's jobs, the CLI). */
+  event_type: string | null;
+  /** `Write` or `Read`. */
+  event_rw: string | null;
+  /** The ActionTrail service code (`ResourceManager`, `Ram`, `Sts`, `Actiontrail`). */
+  service_name: string | null;
+  /** The API version of the call; null for events of no call. */
+  api_version: string | null;
+  /** `root-account`, `ram-user` or `system`. */
+  user_type: string | null;
+  /** The RAM user's ID; null for the root identity (its account ID) and the service. */
+  principal_id: string | null;
+  /** `root`, the RAM user's name, or the service's name for what it did itself (`rdcontacts`, `rdcontacts-cli`, `verification-link`). */
+  user_name: string | null;
+  access_key_id: string | null;
+  source_ip: string | null;
+  user_agent: string | null;
+  /** The host the request was sent to. */
+  event_source: string | null;
+  /** What a refused call was answered; null for a change that was made. */
+  error_code: string | null;
+  error_message: string | null;
+  /** JSON object of the call's parameters as sent (flattened wire names), without signature fields or secrets. */
+  request_parameters: string | null;
+  /** JSON object: ActionTrail resource type → the names (IDs) of that type the event names. */
+  resources: string | null;
+  /** Every resource name the event names, each between `;` (`;c-1;fd-2;`), for the ResourceName lookup. */
+  resource_names: string | null;
+  /** 1 for a sensitive action (deletions, AccessKeys, login profiles, policy attachments), else 0. */
+  sensitive: number | null;
 }
 
 /** A signature nonce seen on some instance, until its request could no longer be valid. */

@@ -5,6 +5,7 @@ import { type OpenOptions, type SchemaStatus, directAccessOf, exclusively, openD
 import { CompiledQueries } from './compiled.js';
 import { type Repositories, repositories } from './repositories.js';
 import type { Database } from './schema.js';
+import type { AuditListener, NewAuditEvent } from './audit-repository.js';
 
 export interface Store extends Repositories {
   /**
@@ -19,6 +20,12 @@ export interface Store extends Repositories {
    * advisory lock), for what must happen once however many instances start together.
    */
   exclusively<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Hears of every audit event this process writes, once its transaction has committed (never of
+   * one rolled back): the logs and metrics of changes. A listener that throws is not heard again
+   * for that event, and never fails the write.
+   */
+  observeAudit(listener: AuditListener): void;
   /** Where the schema stands against this build's migrations; throws when the database does not answer. */
   schemaStatus(): Promise<SchemaStatus>;
   close(): Promise<void>;
@@ -26,10 +33,30 @@ export interface Store extends Repositories {
 
 export function storeOver(db: Kysely<Database>): Store {
   const queries = new CompiledQueries(directAccessOf(db));
+  const listeners: AuditListener[] = [];
+  const tell = (event: NewAuditEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own: the event is written.
+      }
+    }
+  };
   return {
-    ...repositories(db, queries),
+    ...repositories(db, queries, tell),
     shared: !isSqlite(db),
-    transaction: (work) => queries.transaction(db, (tx) => work(repositories(tx, queries))),
+    async transaction(work) {
+      let inserted: NewAuditEvent[] = [];
+      const result = await queries.transaction(db, (tx) => {
+        // A work run again (a retried transaction) starts over: what its first run wrote is gone.
+        inserted = [];
+        return work(repositories(tx, queries, (event) => inserted.push(event)));
+      });
+      for (const event of inserted) tell(event);
+      return result;
+    },
+    observeAudit: (listener) => void listeners.push(listener),
     exclusively: (name, work) => exclusively(db, name, work),
     schemaStatus: () => schemaStatus(db),
     close: () => db.destroy(),

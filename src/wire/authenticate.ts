@@ -79,6 +79,20 @@ export class Authenticator {
     return usesAcs3(request.headers) ? this.acs3(request) : this.rpc(request);
   }
 
+  /**
+   * The stored key a request names (its AccessKeyId parameter, or the Credential of its ACS3
+   * Authorization header), whether or not the request was signed with it: who to record a refused
+   * call against. Undefined when it names none, or one that does not exist.
+   */
+  async keyNamedBy(request: SignedRequest): Promise<StoredCredential | undefined> {
+    const header = headerValue(request.headers, 'authorization');
+    const accessKeyId = usesAcs3(request.headers) && header
+      ? parseAcs3Authorization(header)?.accessKeyId
+      : (request.body.AccessKeyId ?? request.query.AccessKeyId);
+    if (!accessKeyId || accessKeyId.length > 128) return undefined;
+    return this.options.credentials.find(accessKeyId);
+  }
+
   private async acs3(request: SignedRequest): Promise<Caller> {
     const header = request.headers.authorization!;
     if (header.split(/\s+/, 1)[0] !== acs3Algorithm) throw new ApiError('InvalidSignatureMethod');

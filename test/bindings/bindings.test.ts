@@ -691,13 +691,13 @@ for (const backend of backends) {
       assert.equal(await settled(id), 'EntityNotExists.Contact');
       assert.equal((await failure(client.call('GetMessageContact', { ContactId: id }))).code, 'EntityNotExists.Contact');
       const steps = await server.store.audit.list({ contactId: id, limit: 100 });
-      const perAccount = steps.filter((e) => e.action === 'DeletionJob.Account').map((e) => JSON.parse(e.changes));
+      const perAccount = steps.filter((e) => e.action === 'DeleteMessageContactStep').map((e) => JSON.parse(e.changes));
       assert.deepEqual(
         perAccount.map((c) => [c.AccountId, c.Outcome]).sort(),
         [t.inA, t.inA1, t.inB].map((a) => [a, 'Released']).sort(),
         'each covered account processed once',
       );
-      const finished = steps.filter((e) => e.action === 'DeletionJob.Finished').map((e) => JSON.parse(e.changes));
+      const finished = steps.filter((e) => e.action === 'FinishMessageContactDeletion').map((e) => JSON.parse(e.changes));
       assert.deepEqual(finished, [{ Status: 'Deleted' }]);
       const left = await server.store.tree.db.selectFrom('contact_bindings').select('member_id').where('contact_id', '=', id).execute();
       assert.deepEqual(left, []);

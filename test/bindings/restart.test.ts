@@ -104,13 +104,13 @@ test('a deletion job killed with SIGKILL mid-way resumes on the next start; ever
     }
 
     const steps = reader
-      .prepare("select changes from audit_events where contact_id = ? and action = 'DeletionJob.Account'")
+      .prepare("select changes from audit_events where contact_id = ? and action = 'DeleteMessageContactStep'")
       .all(id)
       .map((row) => JSON.parse((row as { changes: string }).changes) as { AccountId: string; Outcome: string });
     assert.equal(steps.length, accounts, 'one step per account: nothing done twice');
     assert.deepEqual(steps.map((s) => s.AccountId).sort(), [...memberIds].sort(), 'nothing lost');
     assert.ok(steps.every((s) => s.Outcome === 'Released'));
-    const finished = reader.prepare("select changes from audit_events where contact_id = ? and action = 'DeletionJob.Finished'").all(id);
+    const finished = reader.prepare("select changes from audit_events where contact_id = ? and action = 'FinishMessageContactDeletion'").all(id);
     assert.deepEqual(finished.map((row) => JSON.parse((row as { changes: string }).changes)), [{ Status: 'Deleted' }]);
     const count = (sql: string) => (reader.prepare(sql).get(id) as { n: number }).n;
     assert.equal(count('select count(*) as n from deletion_progress where contact_id = ?'), 0);

@@ -440,17 +440,17 @@ describe('three instances on one PostgreSQL database', { skip: !backends.some((b
     }, 20_000);
 
     const steps = (
-      await query<{ changes: string }>("select changes from audit_events where contact_id = $1 and action = 'DeletionJob.Account' order by seq", [id])
+      await query<{ changes: string }>("select changes from audit_events where contact_id = $1 and action = 'DeleteMessageContactStep' order by seq", [id])
     ).map((row) => JSON.parse(row.changes) as { AccountId: string; Outcome: string });
     assert.equal(steps.length, folderAccounts, 'one step per account: nothing done twice');
     const afterKill = await query<{ created_at: string }>(
-      "select created_at from audit_events where contact_id = $1 and action = 'DeletionJob.Account' order by seq offset $2",
+      "select created_at from audit_events where contact_id = $1 and action = 'DeleteMessageContactStep' order by seq offset $2",
       [id, atKill],
     );
     assert.ok(afterKill.length > 0 && afterKill.every((row) => row.created_at >= expiresAt), "nobody touched the job before the vanished instance's lease ran out");
     assert.deepEqual(steps.map((s) => s.AccountId).sort(), [...memberIds].sort(), 'nothing lost');
     assert.ok(steps.every((s) => s.Outcome === 'Released'));
-    const finished = await query<{ changes: string }>("select changes from audit_events where contact_id = $1 and action = 'DeletionJob.Finished'", [id]);
+    const finished = await query<{ changes: string }>("select changes from audit_events where contact_id = $1 and action = 'FinishMessageContactDeletion'", [id]);
     assert.deepEqual(finished.map((row) => JSON.parse(row.changes)), [{ Status: 'Deleted' }]);
     const count = async (table: string) => Number((await query<{ n: string }>(`select count(*) as n from ${table} where contact_id = $1`, [id]))[0]!.n);
     assert.equal(await count('deletion_progress'), 0);

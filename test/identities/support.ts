@@ -85,9 +85,9 @@ export async function revisionOf(world: RamWorld, accountId: string): Promise<nu
   return revision;
 }
 
-/** The RAM audit events of the account's directory, oldest first. */
+/** The RAM audit events of the account's directory, oldest first (not the operator's: creating the account and its key). */
 export async function auditOf(world: RamWorld, directoryId: string) {
-  const events = await world.store.audit.list({ directoryId, limit: 1000 });
+  const events = (await world.store.audit.list({ directoryId, limit: 1000 })).filter((event) => event.actor !== 'rdcontacts-cli' && event.actor !== 'rdcontacts');
   return events.map((event) => ({ action: event.action, actor: event.actor, principal: event.principal, changes: JSON.parse(event.changes) as Record<string, unknown> }));
 }
 

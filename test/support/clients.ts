@@ -53,7 +53,7 @@ const OpenApi = ((OpenApiModule as any).default ?? OpenApiModule) as typeof Open
 const OpenApiUtil = ((OpenApiUtilModule as any).default ?? OpenApiUtilModule) as any;
 
 /** The versions of the products the endpoint serves. */
-export const versions = { resourceDirectoryMaster: '2022-04-19', ram: '2015-05-01', sts: '2015-04-01' } as const;
+export const versions = { resourceDirectoryMaster: '2022-04-19', ram: '2015-05-01', sts: '2015-04-01', actiontrail: '2020-07-06' } as const;
 
 /** What a generated SDK passes to `callApi` (as `Params`) for every RPC action, besides its name and version. */
 const rpcCall = {

@@ -30,7 +30,7 @@ export interface TestServer {
 
 
 export async function startServer(
-  options: { backend?: Backend; config?: Partial<Config> } = {},
+  options: { backend?: Backend; config?: Partial<Config>; /** How often the audit trail is swept (createApp's default unless given). */ auditSweepMs?: number } = {},
 ): Promise<TestServer> {
   const backend = options.backend ?? backends[0]!;
   const store = await backend.open();
@@ -43,7 +43,14 @@ export async function startServer(
   const { account, createdKey } = await bootstrap(store, clock.now);
   // RDC_TEST_LOG=error (or another level) shows the server's log, to see why a test got a 500.
   const logLevel = process.env.RDC_TEST_LOG;
-  const app = createApp({ config, store, clock: clock.now, signatureClock: clock.signatureNow, logger: logLevel ? { level: logLevel } : false });
+  const app = createApp({
+    config,
+    store,
+    clock: clock.now,
+    signatureClock: clock.signatureNow,
+    logger: logLevel ? { level: logLevel } : false,
+    ...(options.auditSweepMs !== undefined ? { auditSweepMs: options.auditSweepMs } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port });
   const newTenant = async (): Promise<Credentials> => {
     const other = await createManagementAccount(store, clock.now);

@@ -18,6 +18,7 @@ export const ram = defineProduct({
   name: 'Ram',
   version: '2015-05-01',
   ramCode: 'ram',
+  serviceName: 'Ram',
   actions: [
     ...userActions,
     ...accessKeyActions,

@@ -10,6 +10,7 @@ export const sts = defineProduct({
   name: 'Sts',
   version: '2015-04-01',
   ramCode: 'sts',
+  serviceName: 'Sts',
   actions: [
     defineAction({
       name: 'GetCallerIdentity',

@@ -10,6 +10,7 @@ import { linkExpiry } from './0007-link-expiry.js';
 import { ramIdentities } from './0008-ram-identities.js';
 import { auditResource } from './0009-audit-resource.js';
 import { nonceLog } from './0010-nonce-log.js';
+import { auditEvents } from './0011-audit-events.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008_ram_identities': ramIdentities,
   '0009_audit_resource': auditResource,
   '0010_nonce_log': nonceLog,
+  '0011_audit_events': auditEvents,
 };
 
 export const migrationProvider: MigrationProvider = {
