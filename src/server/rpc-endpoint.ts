@@ -70,7 +70,7 @@ export function recordedParameters(action: Action, params: Readonly<Record<strin
   for (const [name, value] of Object.entries(params)) {
     if (unrecordedParameters.has(name)) continue;
     const dot = name.indexOf('.');
-    const declared = name === 'RegionId' || (dot < 0 ? name : name.slice(0, dot)) in action.params;
+    const declared = name === 'RegionId' || Object.hasOwn(action.params, dot < 0 ? name : name.slice(0, dot));
     if (!declared) continue;
     recorded[name] = value.length > maxRecordedValue ? `${value.slice(0, maxRecordedValue)}…` : value;
   }
