@@ -27,6 +27,7 @@ import { isDeadLocalOwner, newOwner } from './leases.js';
 import { type Clock, toStored } from './time.js';
 import { recordAudit, serviceActors } from './audit.js';
 import { type Telemetry, silentTelemetry } from './telemetry.js';
+import { wholeTokenOf } from './outbox.js';
 
 export interface DeliveryWorkerOptions {
   /** Attempts of one delivery before it is Failed. */
@@ -59,8 +60,6 @@ export interface Transports {
 const maxErrorLength = 1000;
 /** Rows whose expired token one sweep statement takes out. */
 const linkSweepBatch = 200;
-/** A link that no longer ends with a whole token: it was taken out of the row. */
-const withoutWholeToken = (link: string): boolean => !/\/verify\/[0-9A-Za-z]{43}$/.test(link);
 
 /** The wait before attempt `attempt + 1`: base·2^(attempt−1), at most max, times a jitter in [½, 1). */
 export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random: number): number {
@@ -248,7 +247,7 @@ export class DeliveryWorker {
   /** One attempt of one delivery, recorded whatever happens. */
   private async attempt(row: OutboxRow): Promise<void> {
     let outcome: Outcome;
-    if (row.purpose === 'verification' && row.link !== null && withoutWholeToken(row.link)) {
+    if (row.purpose === 'verification' && row.link !== null && wholeTokenOf(row.link) === undefined) {
       // Its token was used, superseded, cancelled or expired while the row was Sending (a retry,
       // or taken over): the message is of no use any more, and its row no longer holds the link.
       const outcome: Outcome = { status: 'Failed', error: 'not sent: its link was used, superseded, cancelled or expired before it could be sent' };

@@ -16,16 +16,19 @@ import type { Tenant } from './tenant.js';
 /** A link that still ends with its whole token (43 characters, as `newVerificationToken` makes them): never taken out. */
 const wholeLink = /\/verify\/([0-9A-Za-z]{43})$/;
 
+/** The token a link still ends with, whole; undefined once the store took it out (used, superseded, cancelled, expired). */
+export const wholeTokenOf = (link: string): string | undefined => wholeLink.exec(link)?.[1];
+
 /** The row's verification link while its token is live: whole, and not expired at `now` (stored form). */
 export function liveLink(row: Pick<OutboxRow, 'link' | 'link_expires_at'>, now: string): string | undefined {
-  if (row.link === null || row.link_expires_at === null || !wholeLink.test(row.link)) return undefined;
+  if (row.link === null || row.link_expires_at === null || wholeTokenOf(row.link) === undefined) return undefined;
   return row.link_expires_at > now ? row.link : undefined;
 }
 
 /** The token of a row's link that is no longer live but still whole (expired, not swept yet). */
 function deadToken(row: Pick<OutboxRow, 'link' | 'link_expires_at'>, now: string): string | undefined {
   if (row.link === null || liveLink(row, now) !== undefined) return undefined;
-  return wholeLink.exec(row.link)?.[1];
+  return wholeTokenOf(row.link);
 }
 
 /** As the store takes a token out of a row: its first 6 characters and `…`. */

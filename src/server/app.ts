@@ -27,7 +27,7 @@ import { registerRpcEndpoint } from './rpc-endpoint.js';
 import { AuditTrail } from '../domain/audit-trail.js';
 import { OutboxService } from '../domain/outbox.js';
 import { RetentionSweeper } from '../domain/audit-retention.js';
-import { type Telemetry, fanOut, silentTelemetry } from '../domain/telemetry.js';
+import { type Telemetry, fanOut } from '../domain/telemetry.js';
 import { logCommittedChange, loggingTelemetry } from './operations-log.js';
 import { clientErrorHandler, drainBody, maxDrainBytes, newRequestId, securityHeaders } from './http-edges.js';
 import { isVerifyPath, registerVerifyPages, sendUnknownLinkPage } from './verify-pages.js';
@@ -184,7 +184,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     return replyWithError(request, reply, new ApiError(path === '/' ? 'UnsupportedHTTPMethod' : 'InvalidApi.NotFound'), newRequestId());
   });
 
-  const telemetry = fanOut(loggingTelemetry(app.log), options.telemetry ?? silentTelemetry);
+  const logged = loggingTelemetry(app.log);
+  const telemetry = options.telemetry ? fanOut(logged, options.telemetry) : logged;
   store.observeAudit((event) => logCommittedChange(app.log, event));
   const worker = new DeliveryWorker(store, clock, options.transports ?? createTransports(config.delivery), {
     telemetry,

@@ -8,9 +8,21 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode } from '../domain/errors.js';
+import type { RequestOrigin } from '../domain/tenant.js';
 import { errorEnvelope } from '../wire/render.js';
 
 export const newRequestId = (): string => randomUUID().toUpperCase();
+
+/** Where a request came from, as audit events record it: its peer, User-Agent, Host and scheme. */
+export function requestOrigin(request: FastifyRequest): RequestOrigin {
+  const userAgent = request.headers['user-agent'] ?? '';
+  return {
+    sourceIp: request.ip,
+    userAgent: userAgent.slice(0, 1024),
+    host: (request.headers.host ?? '').slice(0, 300),
+    scheme: request.protocol === 'https' ? 'https' : 'http',
+  };
+}
 
 /** Sent with every answer: no browser guesses another type than the one given. */
 export const securityHeaders = { 'x-content-type-options': 'nosniff' } as const;

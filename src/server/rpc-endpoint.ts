@@ -8,7 +8,7 @@ import type { Authorizer } from '../domain/access/authorizer.js';
 import { coerceParams, type ResponseBody, type Services } from '../products/define.js';
 import { products } from '../products/index.js';
 import { ApiError, isApiError } from '../domain/errors.js';
-import type { ApiCall, RequestOrigin, Tenant } from '../domain/tenant.js';
+import type { ApiCall, Tenant } from '../domain/tenant.js';
 import type { AuditTrail } from '../domain/audit-trail.js';
 import type { Telemetry } from '../domain/telemetry.js';
 import type { Action, Product } from '../products/define.js';
@@ -18,7 +18,7 @@ import { checkParams, decodeParams } from '../wire/params.js';
 import { type ResponseFormat, renderSuccess } from '../wire/render.js';
 import type { ReplayGuard } from '../wire/replay-guard.js';
 import { replyWithError } from './error-reply.js';
-import { newRequestId } from './http-edges.js';
+import { newRequestId, requestOrigin } from './http-edges.js';
 import type { Throttle } from '../wire/throttle.js';
 
 export interface RpcEndpointOptions {
@@ -75,17 +75,6 @@ export function recordedParameters(action: Action, params: Readonly<Record<strin
     recorded[name] = value.length > maxRecordedValue ? `${value.slice(0, maxRecordedValue)}…` : value;
   }
   return recorded;
-}
-
-/** Where a request came from, as events record it. */
-function originOf(request: FastifyRequest): RequestOrigin {
-  const userAgent = headerText(request, 'user-agent') ?? '';
-  return {
-    sourceIp: request.ip,
-    userAgent: userAgent.slice(0, 1024),
-    host: (headerText(request, 'host') ?? '').slice(0, 300),
-    scheme: request.protocol === 'https' ? 'https' : 'http',
-  };
 }
 
 /** How far a call got: what its failure is counted and recorded as. */
@@ -170,7 +159,7 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
         actor: caller.accessKeyId,
         principal: caller.principal,
         requestId,
-        origin: originOf(request),
+        origin: requestOrigin(request),
         call: apiCall(product, action, caller.scheme, params),
       };
       const admission = await options.replayGuard.use(caller.nonce, !action.readOnly);
@@ -202,14 +191,16 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
       await admission.settle(true);
       const rendered = renderSuccess(action.name, { RequestId: requestId, ...result }, format);
       reply.code(200).header('content-type', rendered.contentType);
-      logCall(request, requestId, actionName, accessKeyId, 200, undefined, started);
-      report(options.telemetry, product, action, 'OK', 200, started);
+      const seconds = secondsSince(started);
+      logCall(request, requestId, actionName, accessKeyId, 200, undefined, seconds);
+      report(options.telemetry, product, action, 'OK', 200, seconds);
       return reply.send(rendered.body);
     } catch (caught) {
       const error = isApiError(caught) ? caught : new ApiError('InternalError');
       if (!isApiError(caught)) request.log.error({ err: caught, requestId, action: actionName }, 'request failed');
-      logCall(request, requestId, actionName, accessKeyId, error.status, error.code, started);
-      report(options.telemetry, product, action, error.code, error.status, started);
+      const seconds = secondsSince(started);
+      logCall(request, requestId, actionName, accessKeyId, error.status, error.code, seconds);
+      report(options.telemetry, product, action, error.code, error.status, seconds);
       if (signatureStages.has(stage)) options.telemetry.authFailure(error.code);
       if (error.code === 'Throttling.User' && action) options.telemetry.throttled(action.name);
       const refused = (signatureStages.has(stage) && error.code !== 'InvalidAccessKeyId.NotFound') || refusedByRam(stage, error.code);
@@ -223,7 +214,9 @@ export function registerRpcEndpoint(app: FastifyInstance, options: RpcEndpointOp
   app.post('/', handler);
 }
 
+/** The call as its events record it; its parameters are picked only when an event is written (reads rarely write one). */
 function apiCall(product: Product, action: Action, signatureMethod: string, params: Readonly<Record<string, string>>): ApiCall {
+  let parameters: Record<string, string> | undefined;
   return {
     product: product.name,
     serviceName: product.serviceName,
@@ -231,20 +224,18 @@ function apiCall(product: Product, action: Action, signatureMethod: string, para
     action: action.name,
     readOnly: action.readOnly === true,
     signatureMethod,
-    parameters: recordedParameters(action, params),
+    get parameters() {
+      return (parameters ??= recordedParameters(action, params));
+    },
   };
 }
 
 /** The answered call, to the metrics: labels from the declarations and the catalogue only. */
-function report(telemetry: Telemetry, product: Product | undefined, action: Action | undefined, code: string, status: number, started: bigint): void {
-  telemetry.call({
-    product: product?.name ?? 'unknown',
-    action: action?.name ?? 'unknown',
-    code,
-    status,
-    seconds: Number(process.hrtime.bigint() - started) / 1e9,
-  });
+function report(telemetry: Telemetry, product: Product | undefined, action: Action | undefined, code: string, status: number, seconds: number): void {
+  telemetry.call({ product: product?.name ?? 'unknown', action: action?.name ?? 'unknown', code, status, seconds });
 }
+
+const secondsSince = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
 
 /**
  * A call refused by RAM, or by its signature checks with a key that exists: a failed event in the
@@ -268,7 +259,7 @@ async function recordRefusal(
         actor: key.accessKeyId,
         principal: key.principal,
         requestId: call.requestId,
-        origin: originOf(request),
+        origin: requestOrigin(request),
         call: apiCall(call.product, call.action, usesAcs3(request.headers) ? 'ACS3-HMAC-SHA256' : 'HMAC-SHA1', call.params),
       };
     }
@@ -299,8 +290,7 @@ function logCall(
   accessKeyId: string | undefined,
   status: number,
   code: string | undefined,
-  started: bigint,
+  seconds: number,
 ): void {
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  request.log.info({ requestId, action, accessKeyId, status, code, ms: Math.round(ms * 100) / 100 }, 'call');
+  request.log.info({ requestId, action, accessKeyId, status, code, ms: Math.round(seconds * 100_000) / 100 }, 'call');
 }

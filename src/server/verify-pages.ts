@@ -6,7 +6,7 @@ import escapeHtml from 'escape-html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Language, negotiateLanguage } from '../delivery/language.js';
 import type { TokenOutcome, VerificationService } from '../domain/verification.js';
-import { securityHeaders } from './http-edges.js';
+import { requestOrigin, securityHeaders } from './http-edges.js';
 import type { Telemetry } from '../domain/telemetry.js';
 
 type Explained = Exclude<TokenOutcome['state'], 'ready' | 'confirmed'>;
@@ -149,13 +149,7 @@ export function registerVerifyPages(app: FastifyInstance, verification: Verifica
     render(reply, languageOf(request, defaultLanguage), request.params.token, await verification.describe(request.params.token)),
   );
   app.post<{ Params: { token: string } }>('/verify/:token', async (request, reply) => {
-    const userAgent = request.headers['user-agent'] ?? '';
-    const outcome = await verification.confirm(request.params.token, {
-      sourceIp: request.ip,
-      userAgent: userAgent.slice(0, 1024),
-      host: (request.headers.host ?? '').slice(0, 300),
-      scheme: request.protocol === 'https' ? 'https' : 'http',
-    });
+    const outcome = await verification.confirm(request.params.token, requestOrigin(request));
     if (outcome.state !== 'confirmed' && outcome.state !== 'busy') telemetry.verificationRefused({ state: outcome.state });
     return render(reply, languageOf(request, defaultLanguage), request.params.token, outcome);
   });

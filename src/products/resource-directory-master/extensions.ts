@@ -11,7 +11,8 @@ import { page, pageParams } from './contacts.js';
 import { type Action, defineAction, param } from '../define.js';
 import { account, contact, everything } from './resources.js';
 
-const channelNames = { email: 'Email', sms: 'SMS' } as const;
+/** How the family's answers name a channel. */
+export const channelNames = { email: 'Email', sms: 'SMS' } as const;
 const apiDate = (stored: string | null) => (stored === null ? undefined : toApiDate(stored));
 
 const queuedShape = (delivery: QueuedDelivery) => ({

@@ -8,9 +8,8 @@ import type { HeldMessage } from '../../domain/outbox.js';
 import { toApiDate } from '../../domain/time.js';
 import { type Action, defineAction, param } from '../define.js';
 import { page, pageParams } from './contacts.js';
+import { channelNames } from './extensions.js';
 import { everything } from './resources.js';
-
-const channelNames = { email: 'Email', sms: 'SMS' } as const;
 
 const messageShape = ({ row, text, link }: HeldMessage) => ({
   DeliveryId: row.id,
