@@ -18,7 +18,7 @@ import { type ApiClient, type Body, apiClient, failure } from './support/clients
 import { type Backend, backends } from './support/backends.js';
 import { freshSchema } from './support/pg-schemas.js';
 import { startServer, type TestServer } from './support/server.js';
-import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js';
+import { type SmtpSink, sinkSmtp, startSmtpSink } from './support/smtp-sink.js';
 import { until } from './support/until.js';
 import { confirmLink, newestLink, openLink } from './support/verification-links.js';
 
@@ -225,7 +225,7 @@ for (const { name } of backends) {
         ...resolveConfig({}, {}).delivery,
         email: {
           transport: 'smtp',
-          smtp: { host: '127.0.0.1', port: sink.port, security: 'none', from: 'noreply@rdcontacts.example', fromName: 'rdcontacts', timeoutMs: 5000 },
+          smtp: sinkSmtp(sink.port),
         },
         // Retries within milliseconds, and enough of them to outlast a stopped SMTP server.
         retryBaseMs: 20,

@@ -28,7 +28,7 @@ import {
 } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { type Credentials, type TestServer, startServer } from '../support/server.js';
-import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { type SmtpSink, sinkSmtp, startSmtpSink } from '../support/smtp-sink.js';
 import { until } from '../support/until.js';
 import { confirmLink, newestLink, openLink } from '../support/verification-links.js';
 import { send, signRpc } from '../wire/raw-request.js';
@@ -830,7 +830,7 @@ for (const backend of backends) {
       sink = await startSmtpSink();
       const delivery: Config['delivery'] = {
         ...resolveConfig({}, {}).delivery,
-        email: { transport: 'smtp', smtp: { host: '127.0.0.1', port: sink.port, security: 'none', from: 'noreply@rdcontacts.example', fromName: 'rdcontacts', timeoutMs: 5000 } },
+        email: { transport: 'smtp', smtp: sinkSmtp(sink.port) },
         retryBaseMs: 20,
         retryMaxMs: 100,
         attempts: 2,

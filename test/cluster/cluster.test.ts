@@ -30,6 +30,7 @@ import { backends } from '../support/backends.js';
 import { freshSchema } from '../support/pg-schemas.js';
 import type { Credentials } from '../support/server.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { letters } from '../support/names.js';
 import { addFolder, addMember, rootFolderOf } from '../support/tree-fixtures.js';
 import { until } from '../support/until.js';
 import { confirmLink, openLink } from '../support/verification-links.js';
@@ -42,16 +43,6 @@ const folderAccounts = 40;
 const queuedMessages = 36;
 
 const codeOf = (response: RawResponse): string | undefined => (response.status === 200 ? undefined : response.json().Code);
-
-/** Contact names take letters only: 0 → a, 25 → z, 26 → ba, … */
-function letters(n: number): string {
-  let text = '';
-  do {
-    text = String.fromCharCode(97 + (n % 26)) + text;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return text;
-}
 
 interface Instance {
   name: 'A' | 'B' | 'C';

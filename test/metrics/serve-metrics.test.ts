@@ -19,6 +19,7 @@ import { type ApiClient, type Params, CallFailure, apiClient, versions } from '.
 import { type WebhookReceiver, startWebhookReceiver } from '../support/sms-endpoints.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { until } from '../support/until.js';
+import { letters } from '../support/names.js';
 import { confirmLink } from '../support/verification-links.js';
 import { listeningPorts } from './listeners.js';
 import { type Scrape, parseScrape, samplesOf, scrapeUrl, sumOf, tableOf, valueOf } from './prometheus-text.js';
@@ -37,16 +38,6 @@ function apiPort(server: ServeProcess): number {
 
 function metricsLine(server: ServeProcess): Record<string, any> | undefined {
   return server.logLines().find((line) => line.msg === 'metrics listening');
-}
-
-/** Letters only: 0 → a, 25 → z, 26 → ba, … */
-function letters(n: number): string {
-  let text = '';
-  do {
-    text = String.fromCharCode(97 + (n % 26)) + text;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return text;
 }
 
 describe('rdcontacts serve with metrics', { concurrency: true }, () => {

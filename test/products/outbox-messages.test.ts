@@ -16,7 +16,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { openStore } from '../../src/store/store.js';
 import { parseJson, removeTempDirs, runCli, show, tempDir } from '../cli/helpers.js';
 import { join } from 'node:path';
-import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
+import { type SmtpSink, sinkSmtp, startSmtpSink } from '../support/smtp-sink.js';
 import { until } from '../support/until.js';
 import { confirmLink, openLink } from '../support/verification-links.js';
 
@@ -260,7 +260,7 @@ for (const backend of backends) {
             ...resolveConfig({}, {}).delivery,
             email: {
               transport: 'smtp',
-              smtp: { host: '127.0.0.1', port: sink.port, security: 'none', from: 'noreply@rdcontacts.example', fromName: 'rdcontacts', timeoutMs: 5000 },
+              smtp: sinkSmtp(sink.port),
             },
             retryBaseMs: 20,
             retryMaxMs: 100,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions } from 'smtp-server';
+import type { SmtpConfig } from '../../src/config.js';
 import { freePort } from './ports.js';
 
 /** Self-signed for IP 127.0.0.1, valid until 2056; trusted by a transport given `testCaFile`. */
@@ -215,4 +216,9 @@ async function parse(raw: Buffer, envelope: ReceivedMail['envelope'], secure: bo
     envelope,
     secure,
   };
+}
+
+/** What the smtp transport is configured with to deliver to a sink on `port`: plain SMTP, no login. */
+export function sinkSmtp(port: number): SmtpConfig {
+  return { host: '127.0.0.1', port, security: 'none', from: 'noreply@rdcontacts.example', fromName: 'rdcontacts', timeoutMs: 5000 };
 }
